@@ -1,0 +1,117 @@
+#include "layers/activations.h"
+
+#include <cmath>
+
+#include "layers/registry.h"
+
+namespace deepfield {
+
+std::string Activation::type() const {
+    switch (kind_) {
+        case ActivationKind::Linear: return "Linear";
+        case ActivationKind::ReLU: return "ReLU";
+        case ActivationKind::LeakyReLU: return "LeakyReLU";
+        case ActivationKind::ELU: return "ELU";
+        case ActivationKind::Sigmoid: return "Sigmoid";
+        case ActivationKind::Tanh: return "Tanh";
+    }
+    return "Linear";
+}
+
+Json Activation::config() const {
+    if (kind_ == ActivationKind::LeakyReLU || kind_ == ActivationKind::ELU) return Json{{"alpha", alpha_}};
+    return Json::object();
+}
+
+bool Activation::isReluFamily() const {
+    return kind_ == ActivationKind::ReLU || kind_ == ActivationKind::LeakyReLU || kind_ == ActivationKind::ELU;
+}
+
+void Activation::forward(const Tensor& x, Tensor& y, Mode) {
+    y.resizeLike(x);
+    const auto X = x.vec().array();
+    auto Y = y.vec().array();
+    switch (kind_) {
+        case ActivationKind::Linear: Y = X; break;
+        case ActivationKind::ReLU: Y = X.max(0.0f); break;
+        case ActivationKind::LeakyReLU: Y = (X > 0.0f).select(X, alpha_ * X); break;
+        case ActivationKind::ELU: Y = (X > 0.0f).select(X, alpha_ * (X.exp() - 1.0f)); break;
+        case ActivationKind::Sigmoid: Y = 1.0f / (1.0f + (-X).exp()); break;
+        case ActivationKind::Tanh: Y = X.tanh(); break;
+    }
+}
+
+void Activation::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) {
+    if (!dx) return;
+    dx->resizeLike(x);
+    const auto X = x.vec().array();
+    const auto Y = y.vec().array();
+    const auto dY = dy.vec().array();
+    auto dX = dx->vec().array();
+    switch (kind_) {
+        case ActivationKind::Linear: dX = dY; break;
+        case ActivationKind::ReLU: dX = (X > 0.0f).select(dY, 0.0f); break;
+        case ActivationKind::LeakyReLU: dX = (X > 0.0f).select(dY, alpha_ * dY); break;
+        case ActivationKind::ELU: dX = (X > 0.0f).select(dY, dY * (Y + alpha_)); break;
+        case ActivationKind::Sigmoid: dX = dY * Y * (1.0f - Y); break;
+        case ActivationKind::Tanh: dX = dY * (1.0f - Y.square()); break;
+    }
+}
+
+namespace {
+// Visits each softmax group: `count` values spaced `stride` apart.
+template <class F>
+void forEachGroup(const Tensor& x, F f) {
+    const int n = x.batch();
+    const int count = x.dim(1);
+    const std::size_t stride = x.sampleSize() / static_cast<std::size_t>(count);
+    for (int b = 0; b < n; ++b)
+        for (std::size_t s = 0; s < stride; ++s) f(b * x.sampleSize() + s, count, stride);
+}
+}  // namespace
+
+void Softmax::forward(const Tensor& x, Tensor& y, Mode) {
+    y.resizeLike(x);
+    forEachGroup(x, [&](std::size_t base, int count, std::size_t stride) {
+        float mx = x[base];
+        for (int c = 1; c < count; ++c) mx = std::max(mx, x[base + c * stride]);
+        float sum = 0.0f;
+        for (int c = 0; c < count; ++c) sum += (y[base + c * stride] = std::exp(x[base + c * stride] - mx));
+        for (int c = 0; c < count; ++c) y[base + c * stride] /= sum;
+    });
+}
+
+void Softmax::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) {
+    if (!dx) return;
+    dx->resizeLike(x);
+    // dxᵢ = yᵢ (dyᵢ − Σⱼ dyⱼ yⱼ)
+    forEachGroup(x, [&](std::size_t base, int count, std::size_t stride) {
+        float dot = 0.0f;
+        for (int c = 0; c < count; ++c) dot += dy[base + c * stride] * y[base + c * stride];
+        for (int c = 0; c < count; ++c)
+            (*dx)[base + c * stride] = y[base + c * stride] * (dy[base + c * stride] - dot);
+    });
+}
+
+void registerActivationLayers(LayerRegistry& r) {
+    auto simple = [&](const char* name, ActivationKind kind, const char* what) {
+        r.add({name, "Activation", what, Json::object(),
+               [kind](const Json&) { return std::make_unique<Activation>(kind); }});
+    };
+    simple("ReLU", ActivationKind::ReLU, "max(0, x): the default for hidden layers");
+    simple("Sigmoid", ActivationKind::Sigmoid, "1 / (1 + e^-x): squashes to (0, 1)");
+    simple("Tanh", ActivationKind::Tanh, "tanh(x): squashes to (-1, 1)");
+    simple("Linear", ActivationKind::Linear, "identity: y = x");
+    r.add({"LeakyReLU", "Activation", "x for x > 0, alpha·x otherwise", Json{{"alpha", 0.3}},
+           [](const Json& c) {
+               return std::make_unique<Activation>(ActivationKind::LeakyReLU, configFloat(c, "alpha", "LeakyReLU"));
+           }});
+    r.add({"ELU", "Activation", "x for x > 0, alpha·(e^x − 1) otherwise", Json{{"alpha", 1.0}},
+           [](const Json& c) {
+               return std::make_unique<Activation>(ActivationKind::ELU, configFloat(c, "alpha", "ELU"));
+           }});
+    r.add({"Softmax", "Activation", "turns scores into probabilities that sum to 1", Json::object(),
+           [](const Json&) { return std::make_unique<Softmax>(); }});
+}
+
+}  // namespace deepfield
