@@ -3,7 +3,6 @@
 #include "layers/registry.h"
 
 namespace deepfield {
-void registerConvolutionLayers(LayerRegistry&) {}
 void registerPoolingLayers(LayerRegistry&) {}
 void registerNormalizationLayers(LayerRegistry&) {}
 void registerMergeLayers(LayerRegistry&) {}

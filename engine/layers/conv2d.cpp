@@ -1,0 +1,199 @@
+#include "layers/conv2d.h"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "layers/registry.h"
+
+namespace deepfield {
+
+namespace {
+// Per-sample views start anywhere in the batch tensor: no alignment promise.
+using Mat = Eigen::Map<MatrixRM>;
+using ConstMat = Eigen::Map<const MatrixRM>;
+}  // namespace
+
+Conv2D::Conv2D(int filters, std::pair<int, int> kernelSize, std::pair<int, int> strides, Padding padding,
+               bool useBias, Initializer kernelInit, Initializer biasInit)
+    : filters_(filters),
+      kh_(kernelSize.first),
+      kw_(kernelSize.second),
+      sh_(strides.first),
+      sw_(strides.second),
+      padding_(padding),
+      useBias_(useBias),
+      kernelInit_(kernelInit),
+      biasInit_(biasInit) {}
+
+Json Conv2D::config() const {
+    return Json{{"filters", filters_},
+                {"kernel_size", kh_ == kw_ ? Json(kh_) : Json{kh_, kw_}},
+                {"strides", sh_ == sw_ ? Json(sh_) : Json{sh_, sw_}},
+                {"padding", padding_.toJson()},
+                {"use_bias", useBias_},
+                {"kernel_initializer", kernelInit_.toJson()},
+                {"bias_initializer", biasInit_.toJson()}};
+}
+
+WindowGeometry Conv2D::geometry(const Shape& input) const {
+    return WindowGeometry::make(input[0], input[1], input[2], kh_, kw_, sh_, sw_, padding_);
+}
+
+Shape Conv2D::outputShape(const Shape& input) const {
+    if (filters_ < 1) throwShapeError(type(), {input}, "filters must be at least 1, got " + std::to_string(filters_));
+    if (kh_ < 1 || kw_ < 1 || sh_ < 1 || sw_ < 1)
+        throwShapeError(type(), {input},
+                        "kernel_size and strides must be at least 1, got kernel " + std::to_string(kh_) + "x" +
+                            std::to_string(kw_) + ", strides " + std::to_string(sh_) + "x" + std::to_string(sw_));
+    if (input.size() != 3)
+        throwShapeError(type(), {input},
+                        "Conv2D expects (channels, height, width); got " + toString(input) +
+                            ". Feed it images, or add a Reshape layer such as [1, height, width]");
+    if (std::any_of(input.begin(), input.end(), [](int d) { return d < 1; }))
+        throwShapeError(type(), {input}, "every axis of the input must be at least 1");
+    const WindowGeometry g = geometry(input);
+    if (g.outH < 1 || g.outW < 1)
+        throwShapeError(type(), {input},
+                        "a " + std::to_string(kh_) + "x" + std::to_string(kw_) + " kernel does not fit a " +
+                            std::to_string(input[1]) + "x" + std::to_string(input[2]) + " image with padding " +
+                            padding_.describe() + "; use padding \"same\" or a smaller kernel");
+    return {filters_, g.outH, g.outW};
+}
+
+void Conv2D::build(const Shape& input) {
+    geom_ = geometry(input);
+    kernel_ = Tensor({filters_, input[0], kh_, kw_});
+    kernelGrad_ = Tensor({filters_, input[0], kh_, kw_});
+    if (useBias_) {
+        bias_ = Tensor({filters_});
+        biasGrad_ = Tensor({filters_});
+    }
+    colCache_ = Tensor();
+    cachedInput_ = nullptr;
+}
+
+void Conv2D::reset(Rng& rng, const InitHint& hint) {
+    const int receptive = kh_ * kw_;
+    const int fanIn = kernel_.dim(1) * receptive, fanOut = filters_ * receptive;
+    kernelInit_.apply(kernel_, fanIn, fanOut, rng, hint.reluFollows);
+    if (useBias_) biasInit_.apply(bias_, fanIn, fanOut, rng, false);
+}
+
+float* Conv2D::columnsFor(const Tensor& x, int n, int thread) {
+    const std::size_t colSize = static_cast<std::size_t>(geom_.patchSize()) * geom_.outPixels();
+    if (cachedInput_ == x.data() && colCache_.batch() == x.batch()) return colCache_.data() + n * colSize;
+    float* col = scratch_[static_cast<std::size_t>(thread)].data();
+    im2col(x.sample(n), geom_, col);
+    return col;
+}
+
+void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
+    const int N = x.batch();
+    const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
+    y.resize({N, F, geom_.outH, geom_.outW});
+    const bool pointwise = geom_.isPointwise();
+    // The cache lets backward skip im2col; inference passes need only one buffer per thread.
+    const bool cache = mode == Mode::Training && !pointwise;
+    cachedInput_ = nullptr;
+    if (cache) colCache_.resize({N, K, P});
+    const int threads = omp_get_max_threads();
+    scratch_.resize(static_cast<std::size_t>(threads));
+    if (!pointwise)
+        for (Tensor& s : scratch_) s.resize({K, P});
+
+    const ConstMatrixMap W(kernel_.data(), F, K);
+#pragma omp parallel for schedule(static)
+    for (int n = 0; n < N; ++n) {
+        const float* col = x.sample(n);
+        if (!pointwise) {
+            float* buf = cache ? colCache_.data() + static_cast<std::size_t>(n) * K * P
+                               : scratch_[static_cast<std::size_t>(omp_get_thread_num())].data();
+            im2col(x.sample(n), geom_, buf);
+            col = buf;
+        }
+        Mat Y(y.sample(n), F, P);
+        Y.noalias() = W * ConstMat(col, K, P);
+        if (useBias_) Y.colwise() += bias_.vec();
+    }
+    if (cache) cachedInput_ = x.data();
+}
+
+void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    const int N = x.batch();
+    const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
+    const bool pointwise = geom_.isPointwise();
+    const int threads = omp_get_max_threads();
+    // Fixed chunks of samples, each with its own partial dW, summed in chunk order: the
+    // result does not depend on thread timing.
+    const int chunks = std::max(1, std::min(N, threads));
+    partialKernel_.resize(static_cast<std::size_t>(chunks));
+    partialBias_.resize(static_cast<std::size_t>(chunks));
+    for (int c = 0; c < chunks; ++c) {
+        partialKernel_[c].resize({F, K});
+        partialBias_[c].resize({F});
+    }
+    scratch_.resize(static_cast<std::size_t>(std::max(threads, chunks)));
+    std::vector<Tensor> dcol(pointwise || !dx ? 0 : static_cast<std::size_t>(chunks));
+    for (Tensor& t : dcol) t.resize({K, P});
+    if (!pointwise)
+        for (Tensor& s : scratch_) s.resize({K, P});
+    if (dx) dx->resizeLike(x);
+
+    const ConstMatrixMap W(kernel_.data(), F, K);
+#pragma omp parallel for schedule(static, 1)
+    for (int c = 0; c < chunks; ++c) {
+        MatrixMap dW = partialKernel_[c].matrix(F, K);
+        VectorMap db = partialBias_[c].vec();
+        dW.setZero();
+        db.setZero();
+        const int begin = static_cast<int>(static_cast<long>(c) * N / chunks);
+        const int end = static_cast<int>(static_cast<long>(c + 1) * N / chunks);
+        for (int n = begin; n < end; ++n) {
+            const ConstMat dY(dy.sample(n), F, P);
+            const float* col = pointwise ? x.sample(n) : columnsFor(x, n, omp_get_thread_num());
+            dW.noalias() += dY * ConstMat(col, K, P).transpose();
+            if (useBias_) db += dY.rowwise().sum();
+            if (!dx) continue;
+            if (pointwise) {
+                Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
+            } else {
+                MatrixMap dC = dcol[c].matrix(K, P);
+                dC.noalias() = W.transpose() * dY;
+                col2im(dC.data(), geom_, dx->sample(n));
+            }
+        }
+    }
+    for (int c = 0; c < chunks; ++c) {
+        kernelGrad_.vec() += partialKernel_[c].vec();
+        if (useBias_) biasGrad_.vec() += partialBias_[c].vec();
+    }
+}
+
+std::vector<Param> Conv2D::parameters() {
+    std::vector<Param> p{{"kernel", &kernel_, &kernelGrad_}};
+    if (useBias_) p.push_back({"bias", &bias_, &biasGrad_});
+    return p;
+}
+
+void registerConvolutionLayers(LayerRegistry& r) {
+    r.add({"Conv2D", "Convolution",
+           "Slides learned filters over the image; each filter yields one feature map",
+           Json{{"filters", 16},
+                {"kernel_size", 3},
+                {"strides", 1},
+                {"padding", "same"},
+                {"use_bias", true},
+                {"kernel_initializer", "auto"},
+                {"bias_initializer", "zeros"}},
+           [](const Json& c) {
+               return std::make_unique<Conv2D>(
+                   configInt(c, "filters", "Conv2D"), configPair(c, "kernel_size", "Conv2D"),
+                   configPair(c, "strides", "Conv2D"), Padding::parse(c.at("padding"), "Conv2D"),
+                   configBool(c, "use_bias", "Conv2D"), Initializer::parse(c.at("kernel_initializer")),
+                   Initializer::parse(c.at("bias_initializer")));
+           }});
+}
+
+}  // namespace deepfield

@@ -1,0 +1,53 @@
+#pragma once
+#include <utility>
+
+#include "layers/im2col.h"
+#include "layers/initializer.h"
+#include "layers/layer.h"
+
+namespace deepfield {
+
+// Conv2D(filters, kernel_size, strides, padding): y[f] = Σ_c W[f, c] ⋆ x[c] + b[f].
+// x (N, C, H, W), W (filters, C, kh, kw) as PyTorch's OIHW, b (filters), y (N, filters, Ho, Wo).
+// Computed per sample as one matrix product Y (F, Ho·Wo) = W (F, C·kh·kw) · im2col(x),
+// samples spread over OpenMP threads (Eigen runs single-threaded inside the parallel region).
+class Conv2D : public UnaryLayer {
+public:
+    Conv2D(int filters, std::pair<int, int> kernelSize, std::pair<int, int> strides = {1, 1},
+           Padding padding = Padding{Padding::Kind::Same}, bool useBias = true, Initializer kernelInit = {},
+           Initializer biasInit = Initializer{"zeros"});
+    std::string type() const override { return "Conv2D"; }
+    Json config() const override;
+    Shape outputShape(const Shape& input) const override;
+    void build(const Shape& input) override;
+    void reset(Rng& rng, const InitHint& hint) override;
+    void forward(const Tensor& x, Tensor& y, Mode mode) override;
+    void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) override;
+    std::vector<Param> parameters() override;
+
+    Tensor& kernel() { return kernel_; }
+    Tensor& bias() { return bias_; }
+    const Padding& padding() const { return padding_; }
+
+private:
+    WindowGeometry geometry(const Shape& input) const;
+    float* columnsFor(const Tensor& x, int n, int thread);  // im2col of sample n (cached or scratch)
+
+    int filters_;
+    int kh_, kw_, sh_, sw_;
+    Padding padding_;
+    bool useBias_;
+    Initializer kernelInit_, biasInit_;
+    Tensor kernel_, kernelGrad_;  // (filters, C, kh, kw)
+    Tensor bias_, biasGrad_;      // (filters)
+
+    WindowGeometry geom_;
+    // Training forward keeps every sample's columns for backward: (N, C·kh·kw, Ho·Wo).
+    Tensor colCache_;
+    const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
+    std::vector<Tensor> scratch_;         // per thread: (C·kh·kw, Ho·Wo)
+    std::vector<Tensor> partialKernel_;   // per chunk of samples: (filters, C·kh·kw)
+    std::vector<Tensor> partialBias_;     // per chunk: (filters)
+};
+
+}  // namespace deepfield

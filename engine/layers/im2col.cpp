@@ -1,0 +1,161 @@
+#include "layers/im2col.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace deepfield {
+
+Padding Padding::parse(const Json& j, const std::string& layerType, bool allowExplicit) {
+    Padding p;
+    const char* want = allowExplicit ? "\"same\", \"valid\", a number of pixels or a pair [ph, pw]"
+                                     : "\"same\" or \"valid\"";
+    if (j.is_string()) {
+        const std::string s = j.get<std::string>();
+        if (s == "same") p.kind = Kind::Same;
+        else if (s == "valid") p.kind = Kind::Valid;
+        else throw InputError(layerType + ": hyper-parameter 'padding' must be " + want + ", got " + j.dump());
+        return p;
+    }
+    if (allowExplicit && j.is_number_integer() && j.get<int>() >= 0) {
+        p.kind = Kind::Explicit;
+        p.h = p.w = j.get<int>();
+        return p;
+    }
+    if (allowExplicit && j.is_array() && j.size() == 2 && j[0].is_number_integer() && j[1].is_number_integer() &&
+        j[0].get<int>() >= 0 && j[1].get<int>() >= 0) {
+        p.kind = Kind::Explicit;
+        p.h = j[0].get<int>();
+        p.w = j[1].get<int>();
+        return p;
+    }
+    throw InputError(layerType + ": hyper-parameter 'padding' must be " + want + ", got " + j.dump());
+}
+
+Json Padding::toJson() const {
+    switch (kind) {
+        case Kind::Same: return "same";
+        case Kind::Valid: return "valid";
+        case Kind::Explicit: return h == w ? Json(h) : Json{h, w};
+    }
+    return "valid";
+}
+
+std::string Padding::describe() const {
+    const Json j = toJson();
+    return j.is_string() ? j.get<std::string>() : j.dump();
+}
+
+AxisWindow axisWindow(int in, int kernel, int stride, Padding::Kind kind, int explicitPad) {
+    AxisWindow a;
+    switch (kind) {
+        case Padding::Kind::Valid:
+            a.out = in >= kernel ? (in - kernel) / stride + 1 : 0;
+            break;
+        case Padding::Kind::Same: {
+            a.out = (in + stride - 1) / stride;
+            const int total = std::max((a.out - 1) * stride + kernel - in, 0);
+            a.padBefore = total / 2;
+            break;
+        }
+        case Padding::Kind::Explicit: {
+            const int padded = in + 2 * explicitPad;
+            a.out = padded >= kernel ? (padded - kernel) / stride + 1 : 0;
+            a.padBefore = explicitPad;
+            break;
+        }
+    }
+    return a;
+}
+
+WindowGeometry WindowGeometry::make(int channels, int height, int width, int kh, int kw, int sh, int sw,
+                                    const Padding& padding) {
+    WindowGeometry g;
+    g.channels = channels;
+    g.height = height;
+    g.width = width;
+    g.kh = kh;
+    g.kw = kw;
+    g.sh = sh;
+    g.sw = sw;
+    const AxisWindow ah = axisWindow(height, kh, sh, padding.kind, padding.h);
+    const AxisWindow aw = axisWindow(width, kw, sw, padding.kind, padding.w);
+    g.outH = ah.out;
+    g.outW = aw.out;
+    g.padTop = ah.padBefore;
+    g.padLeft = aw.padBefore;
+    return g;
+}
+
+namespace {
+// Output columns [lo, hi) whose input column ow·sw − padLeft + j lies inside [0, width).
+void validColumns(const WindowGeometry& g, int j, int& lo, int& hi) {
+    const int shift = j - g.padLeft;  // iw = ow·sw + shift
+    lo = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
+    hi = g.width - 1 - shift >= 0 ? (g.width - 1 - shift) / g.sw + 1 : 0;
+    lo = std::min(lo, g.outW);
+    hi = std::clamp(hi, lo, g.outW);
+}
+}  // namespace
+
+void im2col(const float* x, const WindowGeometry& g, float* col) {
+    const int P = g.outPixels();
+    for (int c = 0; c < g.channels; ++c) {
+        const float* plane = x + static_cast<std::size_t>(c) * g.height * g.width;
+        for (int i = 0; i < g.kh; ++i) {
+            for (int j = 0; j < g.kw; ++j) {
+                float* row = col + static_cast<std::size_t>((c * g.kh + i) * g.kw + j) * P;
+                int lo, hi;
+                validColumns(g, j, lo, hi);
+                const int shift = j - g.padLeft;
+                for (int oh = 0; oh < g.outH; ++oh) {
+                    float* d = row + oh * g.outW;
+                    const int ih = oh * g.sh - g.padTop + i;
+                    if (ih < 0 || ih >= g.height) {
+                        std::fill(d, d + g.outW, 0.0f);
+                        continue;
+                    }
+                    const float* s = plane + ih * g.width;
+                    std::fill(d, d + lo, 0.0f);
+                    if (g.sw == 1) {
+                        if (hi > lo)
+                            std::memcpy(d + lo, s + lo + shift, sizeof(float) * static_cast<std::size_t>(hi - lo));
+                    } else {
+                        for (int ow = lo; ow < hi; ++ow) d[ow] = s[ow * g.sw + shift];
+                    }
+                    std::fill(d + hi, d + g.outW, 0.0f);
+                }
+            }
+        }
+    }
+}
+
+void col2im(const float* col, const WindowGeometry& g, float* dx) {
+    const int P = g.outPixels();
+    std::fill(dx, dx + static_cast<std::size_t>(g.channels) * g.height * g.width, 0.0f);
+    for (int c = 0; c < g.channels; ++c) {
+        float* plane = dx + static_cast<std::size_t>(c) * g.height * g.width;
+        for (int i = 0; i < g.kh; ++i) {
+            for (int j = 0; j < g.kw; ++j) {
+                const float* row = col + static_cast<std::size_t>((c * g.kh + i) * g.kw + j) * P;
+                int lo, hi;
+                validColumns(g, j, lo, hi);
+                const int shift = j - g.padLeft;
+                for (int oh = 0; oh < g.outH; ++oh) {
+                    const int ih = oh * g.sh - g.padTop + i;
+                    if (ih < 0 || ih >= g.height) continue;
+                    const float* s = row + oh * g.outW;
+                    float* d = plane + ih * g.width;
+                    if (g.sw == 1) {
+                        for (int ow = lo; ow < hi; ++ow) d[ow + shift] += s[ow];
+                    } else {
+                        for (int ow = lo; ow < hi; ++ow) d[ow * g.sw + shift] += s[ow];
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace deepfield

@@ -1,0 +1,55 @@
+#pragma once
+// Geometry of 2-D sliding windows (Conv2D, pooling) and the im2col / col2im transforms
+// that turn a convolution into one matrix product:  Y (F, Ho·Wo) = W (F, C·kh·kw) · col.
+#include <string>
+
+#include "core/json.h"
+
+namespace deepfield {
+
+// Keras padding: "valid" (none), "same" (TensorFlow rule: output = ceil(in / stride), total
+// padding max((out − 1)·s + k − in, 0), the odd pixel at the bottom/right), or an explicit
+// symmetric number of pixels per side as in PyTorch (an int or [ph, pw]).
+struct Padding {
+    enum class Kind { Valid, Same, Explicit };
+    Kind kind = Kind::Valid;
+    int h = 0, w = 0;  // Explicit only
+
+    // Accepts "same", "valid", an int or [ph, pw]; explicit padding only when allowExplicit.
+    // Throws InputError naming the layer type.
+    static Padding parse(const Json& j, const std::string& layerType, bool allowExplicit = true);
+    Json toJson() const;
+    std::string describe() const;  // "same", "valid", "1", "[1, 2]"
+};
+
+// Output size and leading padding along one axis; out < 1 when the window does not fit.
+struct AxisWindow {
+    int out = 0;
+    int padBefore = 0;
+};
+AxisWindow axisWindow(int in, int kernel, int stride, Padding::Kind kind, int explicitPad);
+
+// A window of kh×kw sliding with strides (sh, sw) over a (C, H, W) image.
+struct WindowGeometry {
+    int channels = 0, height = 0, width = 0;
+    int kh = 1, kw = 1, sh = 1, sw = 1;
+    int padTop = 0, padLeft = 0;
+    int outH = 0, outW = 0;
+
+    static WindowGeometry make(int channels, int height, int width, int kh, int kw, int sh, int sw,
+                               const Padding& padding);
+    int outPixels() const { return outH * outW; }
+    int patchSize() const { return channels * kh * kw; }
+    // True when col would equal the image itself (1×1 kernel, stride 1, no padding).
+    bool isPointwise() const {
+        return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0;
+    }
+};
+
+// x (C, H, W) -> col (C·kh·kw, Ho·Wo); row (c, i, j) holds x[c, oh·sh − padTop + i, ow·sw − padLeft + j]
+// (zero outside the image).
+void im2col(const float* x, const WindowGeometry& g, float* col);
+// The adjoint: dx (C, H, W) = Σ over windows of dcol, scattered back. Overwrites dx.
+void col2im(const float* col, const WindowGeometry& g, float* dx);
+
+}  // namespace deepfield

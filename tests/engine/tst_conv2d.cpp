@@ -1,0 +1,217 @@
+#include <QtTest>
+
+#include "core/error.h"
+#include "gradcheck.h"
+#include "layers/conv2d.h"
+#include "layers/registry.h"
+
+using namespace deepfield;
+using namespace deepfield::test;
+
+namespace {
+// Direct definition of a convolution with TensorFlow "same" / explicit padding, for reference.
+Tensor naiveConv(const Tensor& x, const Tensor& w, const Tensor* b, int sh, int sw, int padTop, int padLeft, int outH,
+                 int outW) {
+    const int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+    const int F = w.dim(0), kh = w.dim(2), kw = w.dim(3);
+    Tensor y({N, F, outH, outW});
+    for (int n = 0; n < N; ++n)
+        for (int f = 0; f < F; ++f)
+            for (int oh = 0; oh < outH; ++oh)
+                for (int ow = 0; ow < outW; ++ow) {
+                    double s = b ? (*b)[f] : 0.0;
+                    for (int c = 0; c < C; ++c)
+                        for (int i = 0; i < kh; ++i)
+                            for (int j = 0; j < kw; ++j) {
+                                const int ih = oh * sh - padTop + i, iw = ow * sw - padLeft + j;
+                                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                                s += double(x[((n * C + c) * H + ih) * W + iw]) * w[((f * C + c) * kh + i) * kw + j];
+                            }
+                    y[((n * F + f) * outH + oh) * outW + ow] = float(s);
+                }
+    return y;
+}
+
+std::unique_ptr<Layer> makeConv(const Json& config) { return LayerRegistry::instance().create("Conv2D", config); }
+}  // namespace
+
+class TestConv2D : public QObject {
+    Q_OBJECT
+private slots:
+    void geometry_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QList<int>>("input");      // C, H, W
+        QTest::addColumn<QList<int>>("expected");   // F, Ho, Wo, padTop, padLeft
+        // "same": out = ceil(in / s), total pad max((out-1)s + k - in, 0), the odd pixel at the end.
+        QTest::newRow("3x3 s1 same") << R"({"filters":4,"kernel_size":3,"padding":"same"})" << QList<int>{2, 7, 6}
+                                     << QList<int>{4, 7, 6, 1, 1};
+        QTest::newRow("3x3 s2 same even") << R"({"filters":2,"kernel_size":3,"strides":2,"padding":"same"})"
+                                          << QList<int>{1, 6, 8} << QList<int>{2, 3, 4, 0, 0};
+        QTest::newRow("5x5 s2 same") << R"({"filters":2,"kernel_size":5,"strides":2,"padding":"same"})"
+                                     << QList<int>{1, 10, 12} << QList<int>{2, 5, 6, 1, 1};
+        QTest::newRow("5x5 s2 same odd") << R"({"filters":2,"kernel_size":5,"strides":2,"padding":"same"})"
+                                         << QList<int>{1, 9, 11} << QList<int>{2, 5, 6, 2, 2};
+        QTest::newRow("3x3 valid") << R"({"filters":3,"kernel_size":3,"padding":"valid"})" << QList<int>{1, 7, 5}
+                                   << QList<int>{3, 5, 3, 0, 0};
+        QTest::newRow("3x3 s2 valid") << R"({"filters":3,"kernel_size":3,"strides":2,"padding":"valid"})"
+                                      << QList<int>{1, 8, 7} << QList<int>{3, 3, 3, 0, 0};
+        QTest::newRow("4x4 s2 pad 1") << R"({"filters":3,"kernel_size":4,"strides":2,"padding":1})"
+                                      << QList<int>{1, 8, 9} << QList<int>{3, 4, 4, 1, 1};
+        QTest::newRow("3x5 pad [2,0]") << R"({"filters":1,"kernel_size":[3,5],"padding":[2,0]})"
+                                       << QList<int>{1, 4, 6} << QList<int>{1, 6, 2, 2, 0};
+    }
+    void geometry() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        QFETCH(QList<int>, expected);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        const Shape in{input[0], input[1], input[2]};
+        QCOMPARE(layer->outputShape({in}), (Shape{expected[0], expected[1], expected[2]}));
+        auto* conv = dynamic_cast<Conv2D*>(layer.get());
+        QVERIFY(conv);
+        const auto c = layer->config();
+        const WindowGeometry g = WindowGeometry::make(in[0], in[1], in[2], configPair(c, "kernel_size", "t").first,
+                                                      configPair(c, "kernel_size", "t").second,
+                                                      configPair(c, "strides", "t").first,
+                                                      configPair(c, "strides", "t").second, conv->padding());
+        QCOMPARE(g.padTop, expected[3]);
+        QCOMPARE(g.padLeft, expected[4]);
+    }
+
+    void gradients_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QList<int>>("input");  // N, C, H, W
+        QTest::newRow("3x3 s1 same") << R"({"filters":3,"kernel_size":3})" << QList<int>{2, 2, 5, 5};
+        QTest::newRow("3x3 s1 valid odd/even") << R"({"filters":2,"kernel_size":3,"padding":"valid"})"
+                                               << QList<int>{2, 2, 6, 5};
+        QTest::newRow("3x3 s2 same asymmetric") << R"({"filters":2,"kernel_size":3,"strides":2})"
+                                                << QList<int>{2, 2, 6, 6};
+        QTest::newRow("3x3 s2 same odd") << R"({"filters":2,"kernel_size":3,"strides":2})" << QList<int>{2, 1, 7, 7};
+        QTest::newRow("5x5 s2 same asymmetric") << R"({"filters":2,"kernel_size":5,"strides":2})"
+                                                << QList<int>{2, 2, 8, 9};
+        QTest::newRow("3x3 s2 valid") << R"({"filters":2,"kernel_size":3,"strides":2,"padding":"valid"})"
+                                      << QList<int>{2, 2, 7, 8};
+        QTest::newRow("4x4 s2 explicit 1") << R"({"filters":3,"kernel_size":4,"strides":2,"padding":1})"
+                                           << QList<int>{2, 2, 8, 8};
+        QTest::newRow("3x3 explicit 1") << R"({"filters":2,"kernel_size":3,"padding":1})" << QList<int>{2, 2, 5, 6};
+        QTest::newRow("3x2 s(2,1) pad [1,0]")
+            << R"({"filters":2,"kernel_size":[3,2],"strides":[2,1],"padding":[1,0]})" << QList<int>{2, 2, 6, 5};
+        QTest::newRow("1x1 pointwise") << R"({"filters":2,"kernel_size":1})" << QList<int>{3, 3, 4, 4};
+        QTest::newRow("1x1 s2") << R"({"filters":2,"kernel_size":1,"strides":2})" << QList<int>{2, 3, 5, 5};
+        QTest::newRow("no bias") << R"({"filters":3,"kernel_size":3,"use_bias":false})" << QList<int>{2, 2, 4, 5};
+        QTest::newRow("kernel wider than image") << R"({"filters":2,"kernel_size":5})" << QList<int>{2, 1, 3, 3};
+        QTest::newRow("batch 5 (uneven thread chunks)") << R"({"filters":2,"kernel_size":3})"
+                                                        << QList<int>{5, 2, 4, 4};
+    }
+    void gradients() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        Rng rng(11);
+        std::vector<Tensor> in{randomTensor({input[0], input[1], input[2], input[3]}, rng)};
+        buildLayer(*layer, in);
+        for (Param& p : layer->parameters())  // non-zero bias so its gradient matters
+            if (p.name == "bias") *p.value = randomTensor(p.value->shape(), rng);
+        for (Mode mode : {Mode::Training, Mode::Inference}) {
+            const auto r = checkLayerGradients(*layer, in, mode, 1e-2);
+            QVERIFY2(r.worstError < 1e-3, (r.worst + " error " + std::to_string(r.worstError)).c_str());
+        }
+    }
+
+    // Forward equals the textbook definition for paddings same/valid/explicit.
+    void forwardMatchesDefinition_data() { gradients_data(); }
+    void forwardMatchesDefinition() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        auto* conv = dynamic_cast<Conv2D*>(layer.get());
+        Rng rng(5);
+        const Tensor x = randomTensor({input[0], input[1], input[2], input[3]}, rng);
+        buildLayer(*layer, {x});
+        if (conv->parameters().size() > 1) conv->bias() = randomTensor(conv->bias().shape(), rng);
+        Tensor y;
+        layer->forward({&x}, y, Mode::Inference);
+        const auto c = layer->config();
+        const auto [kh, kw] = configPair(c, "kernel_size", "t");
+        const auto [sh, sw] = configPair(c, "strides", "t");
+        const WindowGeometry g = WindowGeometry::make(input[1], input[2], input[3], kh, kw, sh, sw, conv->padding());
+        const Tensor ref = naiveConv(x, conv->kernel(), conv->parameters().size() > 1 ? &conv->bias() : nullptr, sh,
+                                     sw, g.padTop, g.padLeft, g.outH, g.outW);
+        QCOMPARE(y.shape(), ref.shape());
+        QVERIFY2(relativeError(y, ref) < 1e-6, std::to_string(relativeError(y, ref)).c_str());
+    }
+
+    // Same seed, same data: bit-identical gradients, whether or not forward cached its columns.
+    void deterministicBackward() {
+        auto layer = makeConv(Json{{"filters", 8}, {"kernel_size", 3}});
+        Rng rng(2);
+        const Tensor x = randomTensor({9, 4, 12, 12}, rng);
+        buildLayer(*layer, {x});
+        Tensor y, dy, dx1, dx2;
+        layer->forward({&x}, y, Mode::Training);
+        dy = randomTensor(y.shape(), rng);
+        layer->backward({&x}, y, dy, {&dx1});
+        const Tensor g1 = *layer->parameters()[0].grad;
+        layer->parameters()[0].grad->setZero();
+        layer->parameters()[1].grad->setZero();
+        layer->forward({&x}, y, Mode::Inference);  // no column cache: backward recomputes im2col
+        layer->backward({&x}, y, dy, {&dx2});
+        const Tensor g2 = *layer->parameters()[0].grad;
+        QCOMPARE(g1.values(), g2.values());
+        QCOMPARE(dx1.values(), dx2.values());
+        // backward without dx still accumulates parameter gradients (+=).
+        layer->backward({&x}, y, dy, {nullptr});
+        for (std::size_t i = 0; i < g1.size(); ++i) QCOMPARE((*layer->parameters()[0].grad)[i], 2 * g1[i]);
+    }
+
+    void shapeErrors_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QList<int>>("input");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("flat input") << R"({"filters":4,"kernel_size":3})" << QList<int>{64}
+                                    << "Conv2D expects (channels, height, width); got (64)";
+        QTest::newRow("kernel too big") << R"({"filters":4,"kernel_size":5,"padding":"valid"})"
+                                        << QList<int>{1, 3, 8} << "5x5 kernel does not fit a 3x8 image";
+        QTest::newRow("zero filters") << R"({"filters":0,"kernel_size":3})" << QList<int>{1, 8, 8}
+                                      << "filters must be at least 1";
+    }
+    void shapeErrors() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        QFETCH(QString, message);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        try {
+            layer->outputShape({Shape(input.begin(), input.end())});
+            QFAIL("no ShapeError");
+        } catch (const ShapeError& e) {
+            QVERIFY2(QString(e.what()).contains(message), e.what());
+            QVERIFY2(QString(e.what()).startsWith("Conv2D"), e.what());
+        }
+    }
+
+    void configErrors() {
+        QVERIFY_THROWS_EXCEPTION(InputError, makeConv(Json{{"padding", "full"}}));
+        QVERIFY_THROWS_EXCEPTION(InputError, makeConv(Json{{"padding", -1}}));
+        QVERIFY_THROWS_EXCEPTION(InputError, makeConv(Json{{"kernel_size", "3"}}));
+        try {
+            makeConv(Json{{"padding", "full"}});
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("Conv2D") && QString(e.what()).contains("padding"), e.what());
+        }
+    }
+
+    void configRoundTrip() {
+        const Json c{{"filters", 5}, {"kernel_size", {3, 1}}, {"strides", 2}, {"padding", {1, 0}}, {"use_bias", false}};
+        auto a = makeConv(c);
+        auto b = makeConv(a->config());
+        QCOMPARE(QString::fromStdString(a->config().dump()), QString::fromStdString(b->config().dump()));
+        QCOMPARE(a->config()["padding"], (Json{1, 0}));
+        QCOMPARE(a->outputShape(std::vector<Shape>{Shape{2, 9, 9}}), (Shape{5, 5, 5}));
+        a->build(std::vector<Shape>{Shape{2, 9, 9}});
+        QCOMPARE(a->parameterCount(), std::size_t(5 * 2 * 3 * 1));
+        QCOMPARE(LayerRegistry::instance().find("Conv2D")->category, std::string("Convolution"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestConv2D)
+#include "tst_conv2d.moc"
