@@ -1,0 +1,165 @@
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include "layer_palette.h"
+#include "layer_properties.h"
+#include "network_commands.h"
+#include "network_editor.h"
+#include "network_model.h"
+#include "network_scene.h"
+
+using namespace deepfield;
+using namespace deepfield::widgets;
+
+namespace {
+Shape shapeOf(const NetworkModel& m, const QString& name) {
+    const NodeStatus* s = m.statusOf(name);
+    return s && s->shape ? *s->shape : Shape{};
+}
+}  // namespace
+
+class TestNetworkEditor : public QObject {
+    Q_OBJECT
+private slots:
+    // Build Input → Flatten → Dense through the editor, then undo and redo every step.
+    void buildUndoRedo() {
+        NetworkEditor editor;
+        QUndoStack undo;
+        editor.setUndoStack(&undo);
+        NetworkModel* m = editor.model();
+
+        const QString in = editor.addLayer("Input");
+        QVERIFY(m->setConfig(in, Json{{"shape", {1, 8, 8}}}));  // direct model edit, no undo step
+        QCOMPARE(undo.count(), 1);
+        editor.scene()->selectNodes({in});
+        const QString flat = editor.addLayer("Flatten");  // added after the selection, connected
+        const QString dense = editor.addLayer("Dense");
+        QCOMPARE(undo.count(), 3);
+        QCOMPARE(m->node(dense)->inputs, QStringList{flat});
+        QCOMPARE(shapeOf(*m, flat), (Shape{64}));
+        QCOMPARE(shapeOf(*m, dense), (Shape{32}));
+        QCOMPARE(m->statusOf(dense)->parameters, std::size_t(64 * 32 + 32));
+        QVERIFY(m->isValid());
+
+        // Property editor: units 10, validated through the engine.
+        editor.scene()->selectNodes({dense});
+        QVERIFY(editor.properties()->editField("units", "10"));
+        QCOMPARE(shapeOf(*m, dense), (Shape{10}));
+        QVERIFY(!editor.properties()->editField("units", "ten"));  // refused, model unchanged
+        QCOMPARE(shapeOf(*m, dense), (Shape{10}));
+        QCOMPARE(undo.count(), 4);
+
+        const Json full = m->toJson();
+        undo.undo();  // units back to 32
+        QCOMPARE(shapeOf(*m, dense), (Shape{32}));
+        undo.undo();  // Dense gone
+        QVERIFY(!m->node(dense));
+        undo.undo();  // Flatten gone
+        QCOMPARE(m->nodes().size(), 1);
+        undo.undo();  // Input gone
+        QCOMPARE(m->nodes().size(), 0);
+        QVERIFY(!m->isValid());
+        for (int i = 0; i < 4; ++i) undo.redo();
+        QCOMPARE(m->toJson(), full);
+        QCOMPARE(shapeOf(*m, dense), (Shape{10}));
+    }
+
+    void invalidConnectionsAreRefusedOrMarked() {
+        NetworkEditor editor;
+        QUndoStack undo;
+        editor.setUndoStack(&undo);
+        NetworkModel* m = editor.model();
+        const QString in = m->addNode("Input", Json{{"shape", {3, 16, 16}}});
+        const QString dense = m->addNode("Dense");
+        const QString relu = m->addNode("ReLU");
+        QSignalSpy messages(&editor, &NetworkEditor::message);
+
+        QVERIFY(!editor.connectLayers(dense, in));  // an Input takes no inputs
+        QVERIFY(messages.last().first().toString().contains("Input"));
+        QVERIFY(editor.connectLayers(in, dense));
+        QVERIFY(editor.connectLayers(dense, relu));
+        QVERIFY(!editor.connectLayers(relu, dense));  // Dense already has its one input
+        QVERIFY(!m->connectNodes(relu, in));
+        // Loops are refused.
+        const QString add = m->addNode("Add");
+        QVERIFY(m->connectNodes(relu, add));
+        QString why;
+        QVERIFY(!m->connectNodes(add, dense, &why));
+
+        // Dense on an image is allowed as a connection but marked with the engine's reason.
+        const NodeStatus* s = m->statusOf(dense);
+        QVERIFY(s->error.contains("Flatten"));
+        QVERIFY(!m->isValid());
+        QVERIFY(m->firstError().contains(dense));
+        // The node downstream has no shape and says why.
+        QVERIFY(!m->statusOf(relu)->shape);
+        QVERIFY(!m->statusOf(relu)->error.isEmpty());
+    }
+
+    void deleteCopyPasteAndJsonRoundTrip() {
+        NetworkEditor editor;
+        QUndoStack undo;
+        editor.setUndoStack(&undo);
+        NetworkModel* m = editor.model();
+        const QString in = editor.addLayer("Input");
+        editor.scene()->selectNodes({in});
+        const QString d1 = editor.addLayer("Dense");
+        const QString r1 = editor.addLayer("ReLU");
+        editor.scene()->selectNodes({d1, r1});
+        editor.copySelection();
+        editor.paste();
+        QCOMPARE(m->nodes().size(), 5);
+        const QStringList pasted = editor.scene()->selectedNodeNames();
+        QCOMPARE(pasted.size(), 2);
+        // The edge between the copied layers is kept; nothing connects to the outside.
+        int internal = 0;
+        for (const QString& p : pasted)
+            for (const QString& src : m->node(p)->inputs) internal += pasted.contains(src);
+        QCOMPARE(internal, 1);
+
+        editor.scene()->selectNodes(pasted);
+        editor.deleteSelection();
+        QCOMPARE(m->nodes().size(), 3);
+        undo.undo();
+        QCOMPARE(m->nodes().size(), 5);
+
+        // JSON round trip keeps positions and structure; the engine can load it.
+        const Json j = m->toJson();
+        NetworkModel copy;
+        copy.fromJson(j);
+        QCOMPARE(copy.toJson(), j);
+        // The pasted Dense has no input: both say so in the same words.
+        QVERIFY(!m->isValid());
+        QCOMPARE(copy.firstError(), m->firstError());
+    }
+
+    void paletteSearchAddsLayers() {
+        NetworkEditor editor;
+        QSignalSpy added(editor.palette(), &LayerPalette::addRequested);
+        editor.palette()->setFilter("relu");
+        QCOMPARE(editor.palette()->firstMatch(), QString("ReLU"));  // prefix match beats LeakyReLU
+        editor.palette()->setFilter("dens");
+        QCOMPARE(editor.palette()->firstMatch(), QString("Dense"));
+        editor.palette()->setFilter("zzz");
+        QVERIFY(editor.palette()->firstMatch().isEmpty());
+    }
+
+    void exportsDiagram() {
+        NetworkEditor editor;
+        editor.addLayer("Input");
+        editor.addLayer("Dense");
+        QTemporaryDir dir;
+        QVERIFY(editor.exportDiagram(dir.filePath("net.png")));
+        QVERIFY(editor.exportDiagram(dir.filePath("net.svg")));
+        QImage img(dir.filePath("net.png"));
+        QVERIFY(img.width() > 100 && img.height() > 100);
+        QFile svg(dir.filePath("net.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+    }
+};
+
+QTEST_MAIN(TestNetworkEditor)
+#include "tst_network_editor.moc"
