@@ -226,7 +226,11 @@ const char* toString(FitsHduType type) {
 
 std::string FitsHduInfo::pixelType() const {
     if (type != FitsHduType::Image) return "table";
-    switch (equivBitpix ? equivBitpix : bitpix) {
+    // The stored integer type, read as unsigned/signed when BZERO only shifts it (uint16 via
+    // BZERO = 32768); a real BSCALE keeps the stored type (the values are scaled on reading).
+    const bool shifted = equivBitpix == USHORT_IMG || equivBitpix == ULONG_IMG || equivBitpix == SBYTE_IMG ||
+                         equivBitpix == ULONGLONG_IMG;
+    switch (shifted ? equivBitpix : bitpix) {
         case BYTE_IMG: return "uint8";
         case SBYTE_IMG: return "int8";
         case SHORT_IMG: return "int16";

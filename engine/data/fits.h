@@ -32,7 +32,7 @@ struct FitsHduInfo {
     std::vector<long> axes;              // NAXIS1, NAXIS2, ... (width first, as in the header)
     bool compressed = false;             // tile-compressed image stored in a binary table
     long long rows = 0;                  // table rows (tables only)
-    std::string pixelType() const;       // "int16", "uint16", "float32", ... or "table"
+    std::string pixelType() const;       // stored type: "int16", "uint16" (BZERO 32768), "float32", ... or "table"
 };
 
 // Every HDU of a file. Throws InputError naming the file when it is not a readable FITS file.
