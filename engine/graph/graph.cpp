@@ -68,62 +68,75 @@ std::vector<int> Graph::topologicalOrder() const {
 }
 
 ShapeReport Graph::inferShapes() const {
+    const std::size_t count = nodes_.size();
     ShapeReport r;
-    r.shapes.resize(nodes_.size());
-    r.errors.resize(nodes_.size());
-    std::vector<int> order;
-    try {
-        order = topologicalOrder();
-    } catch (const Error& e) {
-        for (auto& err : r.errors) err = e.what();
-        return r;
-    }
-    for (int i : order) {
+    r.shapes.resize(count);
+    r.errors.resize(count);
+    // Depth-first over inputs with per-node outcomes: an unknown input or a cycle is an
+    // error of the nodes concerned only; the rest of the network still gets its shapes.
+    std::vector<int> state(count, 0);  // 0 new, 1 visiting, 2 done
+    std::function<void(int)> visit = [&](int i) {
+        if (state[i] != 0) return;
+        state[i] = 1;
         const Node& n = nodes_[i];
         std::vector<Shape> in;
-        bool missing = false;
+        std::string error;
         for (const std::string& name : n.inputs) {
-            const auto& s = r.shapes[static_cast<std::size_t>(indexOf(name))];
-            if (!s) missing = true;
-            else in.push_back(*s);
-        }
-        if (missing) {
-            r.errors[i] = "an input of this layer has no valid shape";
-            continue;
+            const int j = indexOf(name);
+            if (j < 0) {
+                if (error.empty()) error = "takes input from '" + name + "', which is not a layer of this network";
+                continue;
+            }
+            if (state[j] == 1) {
+                if (error.empty())
+                    error = "is part of a cycle through '" + name + "'; a network must not loop back";
+                continue;
+            }
+            visit(j);
+            if (!r.shapes[j]) {
+                if (error.empty()) error = "input '" + name + "' has no valid shape (see the error there)";
+                continue;
+            }
+            in.push_back(*r.shapes[j]);
         }
         const int want = n.layer->inputCount();
-        if (want >= 0 && static_cast<int>(in.size()) != want) {
-            r.errors[i] = n.type + " takes " + std::to_string(want) + " input" + (want == 1 ? "" : "s") + ", got " +
-                          std::to_string(in.size());
-            continue;
+        if (error.empty()) {
+            if (want >= 0 && static_cast<int>(n.inputs.size()) != want)
+                error = n.type + " takes " + std::to_string(want) + " input" + (want == 1 ? "" : "s") + ", got " +
+                        std::to_string(n.inputs.size());
+            else if (want < 0 && n.inputs.size() < 2)
+                error = n.type + " merges two or more inputs, got " + std::to_string(n.inputs.size());
         }
-        if (want < 0 && in.size() < 2) {
-            r.errors[i] = n.type + " merges two or more inputs, got " + std::to_string(in.size());
-            continue;
+        if (error.empty()) {
+            try {
+                r.shapes[i] = n.layer->outputShape(in);
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
         }
-        try {
-            r.shapes[i] = n.layer->outputShape(in);
-        } catch (const Error& e) {
-            r.errors[i] = e.what();
-        }
-    }
+        r.errors[i] = error;
+        state[i] = 2;
+    };
+    for (std::size_t i = 0; i < count; ++i) visit(static_cast<int>(i));
     return r;
 }
 
 void Graph::build() {
     if (nodes_.empty()) throw ShapeError("the network is empty; add an Input layer");
-    order_ = topologicalOrder();
     const ShapeReport report = inferShapes();
     for (std::size_t i = 0; i < nodes_.size(); ++i)
         if (!report.errors[i].empty()) throw ShapeError("layer '" + nodes_[i].name + "': " + report.errors[i]);
-    if (outputs_.empty()) outputs_ = {nodes_.back().name};
-    for (const std::string& o : outputs_)
+    order_ = topologicalOrder();
+    const std::vector<std::string> outs = outputNames();
+    if (outs.empty()) throw ShapeError("the network has no output layer");
+    for (const std::string& o : outs)
         if (indexOf(o) < 0) throw ShapeError("output '" + o + "' is not a layer of this network");
 
     const std::size_t n = nodes_.size();
     shapes_.assign(n, {});
     inputIdx_.assign(n, {});
     needsGrad_.assign(n, false);
+    std::map<const Layer*, std::vector<Shape>> builtFor;
     for (int i : order_) {
         Node& node = nodes_[i];
         shapes_[i] = *report.shapes[i];
@@ -134,13 +147,18 @@ void Graph::build() {
             in.push_back(shapes_[j]);
             if (needsGrad_[j]) needsGrad_[i] = true;
         }
-        node.layer->build(in);
+        // Rebuilding (after setOutputs or adding a node) must not wipe trained weights.
+        const auto before = builtFor_.find(node.layer.get());
+        if (before == builtFor_.end() || before->second != in) node.layer->build(in);
+        builtFor[node.layer.get()] = in;
         if (!node.layer->parameters().empty()) needsGrad_[i] = true;
     }
+    builtFor_ = std::move(builtFor);
     act_.assign(n, Tensor());
     out_.assign(n, nullptr);
     grad_.assign(n, Tensor());
     gradSet_.assign(n, false);
+    forwardDone_ = false;
     built_ = true;
 }
 
@@ -201,34 +219,57 @@ std::vector<Shape> Graph::outputShapes() const {
 
 const Tensor& Graph::forward(const std::vector<const Tensor*>& inputs, Mode mode) {
     if (!built_) build();
+    forwardDone_ = false;
+    const std::vector<std::string> names = inputNames();
+    if (inputs.size() != names.size())
+        throw InputError("the network has " + std::to_string(names.size()) + " Input layer" +
+                         (names.size() == 1 ? "" : "s") + " but " + std::to_string(inputs.size()) +
+                         " tensor" + (inputs.size() == 1 ? " was" : "s were") + " given");
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        if (!inputs[k]) throw InputError("Graph::forward: the tensor for input '" + names[k] + "' is missing (null)");
+        if (inputs[k]->rank() < 1 || inputs[k]->batch() != inputs[0]->batch())
+            throw ShapeError("input '" + names[k] + "' has " + std::to_string(inputs[k]->batch()) +
+                             " samples but input '" + names[0] + "' has " + std::to_string(inputs[0]->batch()) +
+                             "; every input needs the same batch size");
+    }
     std::size_t k = 0;
-    for (int i : order_) {
-        Node& n = nodes_[i];
-        if (n.layer->inputCount() == 0) {
-            if (k >= inputs.size())
-                throw InputError("the network has more Input layers than tensors were given (" +
-                                 std::to_string(inputs.size()) + ")");
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i].layer->inputCount() == 0) {
             const Tensor* x = inputs[k++];
             if (x->sampleShape() != shapes_[i])
-                throw ShapeError("input '" + n.name + "' expects samples of shape " + toString(shapes_[i]) +
+                throw ShapeError("input '" + nodes_[i].name + "' expects samples of shape " + toString(shapes_[i]) +
                                  ", got " + toString(x->sampleShape()));
             out_[i] = x;
-            continue;
         }
-        std::vector<const Tensor*> xs;
+    std::vector<const Tensor*> xs;
+    for (int i : order_) {
+        Node& n = nodes_[i];
+        if (n.layer->inputCount() == 0) continue;
+        xs.clear();
         for (int j : inputIdx_[i]) xs.push_back(out_[j]);
         n.layer->forward(xs, act_[i], mode);
         out_[i] = &act_[i];
     }
+    forwardDone_ = true;
     return output(0);
 }
 
 void Graph::backward(const std::vector<const Tensor*>& outputGradients, bool wantInputGradients) {
     requireBuilt("backward");
+    if (!forwardDone_)
+        throw Error("Graph::backward: call forward() first (the network was changed, rebuilt or never run since)");
     const auto outs = outputNames();
     if (outputGradients.size() != outs.size())
         throw Error("Graph::backward: " + std::to_string(outputGradients.size()) + " gradients for " +
                     std::to_string(outs.size()) + " outputs");
+    for (std::size_t o = 0; o < outs.size(); ++o) {
+        const Tensor* g = outputGradients[o];
+        const Tensor& y = *out_[static_cast<std::size_t>(indexOf(outs[o]))];
+        if (!g || g->shape() != y.shape())
+            throw ShapeError("Graph::backward: the gradient for output '" + outs[o] + "' has shape " +
+                             (g ? toString(g->shape()) : std::string("(missing)")) + " but the output has shape " +
+                             toString(y.shape()));
+    }
     std::fill(gradSet_.begin(), gradSet_.end(), false);
     auto accumulate = [&](int j, const Tensor& g) {
         if (!gradSet_[j]) {
@@ -241,25 +282,33 @@ void Graph::backward(const std::vector<const Tensor*>& outputGradients, bool wan
     };
     for (std::size_t o = 0; o < outs.size(); ++o) accumulate(indexOf(outs[o]), *outputGradients[o]);
 
+    std::vector<const Tensor*> xs;
+    std::vector<Tensor*> dxs;
+    std::vector<bool> viaScratch;
     for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
         const int i = *it;
         Node& n = nodes_[i];
         if (!gradSet_[i] || n.layer->inputCount() == 0) continue;
-        std::vector<const Tensor*> xs;
-        std::vector<Tensor*> dxs;
-        std::vector<bool> viaScratch;
-        for (int j : inputIdx_[i]) {
+        xs.clear();
+        dxs.clear();
+        viaScratch.clear();
+        for (std::size_t k = 0; k < inputIdx_[i].size(); ++k) {
+            const int j = inputIdx_[i][k];
             xs.push_back(out_[j]);
             // With input gradients wanted, every node between an input and an output needs one.
             const bool want = wantInputGradients || needsGrad_[j];
+            // The same node twice among this layer's inputs (Add(x, x)): the second one
+            // must be added, not written over the first.
+            const bool repeated = std::find(inputIdx_[i].begin(), inputIdx_[i].begin() + long(k), j) !=
+                                  inputIdx_[i].begin() + long(k);
             if (!want) {
                 dxs.push_back(nullptr);
                 viaScratch.push_back(false);
-            } else if (!gradSet_[j]) {
+            } else if (!gradSet_[j] && !repeated) {
                 dxs.push_back(&grad_[j]);
                 viaScratch.push_back(false);
             } else {
-                dxs.push_back(nullptr);  // filled below through scratch
+                dxs.push_back(nullptr);  // filled below through a temporary
                 viaScratch.push_back(true);
             }
         }
@@ -270,7 +319,7 @@ void Graph::backward(const std::vector<const Tensor*>& outputGradients, bool wan
                 if (dxs[k]) gradSet_[inputIdx_[i][k]] = true;
         } else {
             // An input already holds a gradient from another consumer: compute into
-            // separate tensors and add, one input at a time.
+            // separate tensors and add.
             std::vector<Tensor> tmp(dxs.size());
             std::vector<Tensor*> ptrs(dxs.size(), nullptr);
             for (std::size_t k = 0; k < dxs.size(); ++k)
@@ -289,14 +338,21 @@ void Graph::zeroGrad() {
 const Tensor& Graph::output(int i) const {
     requireBuilt("output");
     const auto outs = outputNames();
-    const int j = indexOf(outs.at(static_cast<std::size_t>(i)));
-    if (!out_[j]) throw Error("Graph::output: run forward() first");
+    if (i < 0 || i >= static_cast<int>(outs.size()))
+        throw Error("Graph::output: no output " + std::to_string(i) + "; the network has " +
+                    std::to_string(outs.size()));
+    const int j = indexOf(outs[static_cast<std::size_t>(i)]);
+    if (!forwardDone_ || !out_[j]) throw Error("Graph::output: run forward() first");
     return *out_[j];
 }
 
 const Tensor& Graph::inputGradient(int i) const {
     requireBuilt("inputGradient");
-    const int j = indexOf(inputNames().at(static_cast<std::size_t>(i)));
+    const auto ins = inputNames();
+    if (i < 0 || i >= static_cast<int>(ins.size()))
+        throw Error("Graph::inputGradient: no input " + std::to_string(i) + "; the network has " +
+                    std::to_string(ins.size()));
+    const int j = indexOf(ins[static_cast<std::size_t>(i)]);
     if (!gradSet_[j]) throw Error("Graph::inputGradient: call backward(..., true) first");
     return grad_[j];
 }
@@ -305,7 +361,7 @@ const Tensor& Graph::activation(const std::string& name) const {
     requireBuilt("activation");
     const int j = indexOf(name);
     if (j < 0) throw InputError("no layer named '" + name + "'");
-    if (!out_[j]) throw Error("Graph::activation: run forward() first");
+    if (!forwardDone_ || !out_[j]) throw Error("Graph::activation: run forward() first");
     return *out_[j];
 }
 
@@ -330,12 +386,16 @@ std::vector<Param> Graph::buffers() {
 }
 
 std::size_t Graph::parameterCount() {
+    if (!built_) build();
     std::size_t total = 0;
     for (Node& n : nodes_) total += n.layer->parameterCount();
     return total;
 }
 
-std::size_t Graph::parameterCount(const std::string& name) { return node(name).layer->parameterCount(); }
+std::size_t Graph::parameterCount(const std::string& name) {
+    if (!built_) build();
+    return node(name).layer->parameterCount();
+}
 
 Json Graph::toJson() const {
     Json layers = Json::array();
@@ -345,10 +405,10 @@ Json Graph::toJson() const {
 }
 
 Graph Graph::fromJson(const Json& j) {
-    if (!j.is_object() || j.value("format", "") != "deepfield-graph")
+    if (!j.is_object() || !j.contains("format") || j["format"] != "deepfield-graph")
         throw InputError("not a DeepField network: expected \"format\": \"deepfield-graph\"");
-    if (j.value("version", 0) != 1)
-        throw InputError("network format version " + std::to_string(j.value("version", 0)) +
+    if (!j.contains("version") || j["version"] != 1)
+        throw InputError("network format version " + (j.contains("version") ? j["version"].dump() : "(missing)") +
                          " is not supported; this DeepField reads version 1");
     if (!j.contains("layers") || !j["layers"].is_array()) throw InputError("network JSON: missing \"layers\" list");
     Graph g;
@@ -357,19 +417,33 @@ Graph Graph::fromJson(const Json& j) {
         const std::string where = "network JSON, layer " + std::to_string(index++);
         if (!l.is_object() || !l.contains("type") || !l["type"].is_string())
             throw InputError(where + ": needs a \"type\"");
-        const std::string name = l.value("name", l["type"].get<std::string>() + "_" + std::to_string(index));
+        if (l.contains("name") && !l["name"].is_string()) throw InputError(where + ": \"name\" must be a string");
+        const std::string name =
+            l.contains("name") ? l["name"].get<std::string>() : l["type"].get<std::string>() + "_" + std::to_string(index);
         std::vector<std::string> inputs;
         if (l.contains("inputs")) {
             if (!l["inputs"].is_array()) throw InputError(where + " ('" + name + "'): \"inputs\" must be a list of names");
-            for (const Json& in : l["inputs"]) inputs.push_back(in.get<std::string>());
+            for (const Json& in : l["inputs"]) {
+                if (!in.is_string())
+                    throw InputError(where + " ('" + name + "'): \"inputs\" must be a list of names, got " + in.dump());
+                inputs.push_back(in.get<std::string>());
+            }
         }
+        const Json config = l.contains("config") ? l["config"] : Json::object();
         try {
-            g.add(name, l["type"].get<std::string>(), l.value("config", Json::object()), inputs);
+            g.add(name, l["type"].get<std::string>(), config, inputs);
         } catch (const Error& e) {
             throw InputError(where + " ('" + name + "'): " + e.what());
+        } catch (const std::exception& e) {  // a hyper-parameter of the wrong JSON type
+            throw InputError(where + " ('" + name + "'): bad config: " + e.what());
         }
     }
-    if (j.contains("outputs")) g.setOutputs(j["outputs"].get<std::vector<std::string>>());
+    if (j.contains("outputs")) {
+        const Json& o = j["outputs"];
+        if (!o.is_array() || !std::all_of(o.begin(), o.end(), [](const Json& e) { return e.is_string(); }))
+            throw InputError("network JSON: \"outputs\" must be a list of layer names");
+        g.setOutputs(o.get<std::vector<std::string>>());
+    }
     return g;
 }
 
@@ -385,20 +459,28 @@ void Graph::saveWeights(const std::string& path) {
 void Graph::loadWeights(const std::string& path) {
     if (!built_) build();
     TensorFile f = readSafetensors(path);
-    auto take = [&](const Param& p) {
+    std::vector<Param> all = parameters();
+    for (const Param& p : buffers()) all.push_back(p);
+    // Check everything first: a file that does not fit leaves the network unchanged.
+    for (const Param& p : all) {
         auto it = f.tensors.find(p.name);
         if (it == f.tensors.end())
-            throw InputError("weights file '" + path + "' has no tensor '" + p.name + "'; was it saved from another network?");
+            throw InputError("weights file '" + path + "' has no tensor '" + p.name +
+                             "'; was it saved from another network?");
         if (it->second.shape() != p.value->shape())
             throw InputError("weights file '" + path + "': tensor '" + p.name + "' has shape " +
-                             toString(it->second.shape()) + ", the network expects " + toString(p.value->shape()));
-        *p.value = it->second;
-    };
-    for (const Param& p : parameters()) take(p);
-    for (const Param& p : buffers()) take(p);
+                             toString(it->second.shape()) + ", the network expects " + toString(p.value->shape()) +
+                             "; was it saved from another network?");
+    }
+    for (const auto& [name, t] : f.tensors)
+        if (std::none_of(all.begin(), all.end(), [&](const Param& p) { return p.name == name; }))
+            throw InputError("weights file '" + path + "' has a tensor '" + name +
+                             "' that this network does not have; was it saved from another network?");
+    for (const Param& p : all) *p.value = f.tensors.at(p.name);
 }
 
 Graph Graph::clone() {
+    if (!built_) build();
     Graph g = fromJson(toJson());
     g.build();
     auto src = parameters(), dst = g.parameters();

@@ -44,17 +44,22 @@ public:
     void setOutputs(std::vector<std::string> outputs) { outputs_ = std::move(outputs); built_ = false; }
 
     // Checks the DAG, infers shapes, allocates parameters. Throws ShapeError naming the node.
+    // Rebuilding keeps the weights of every layer whose input shapes did not change.
     void build();
+    // Never throws for a bad network: unknown inputs, cycles and shape errors are reported
+    // per node (the editor shows them); nodes downstream of an error get no shape.
     ShapeReport inferShapes() const;
     bool isBuilt() const { return built_; }
     // Draws all weights from one seed; Dropout layers get seeds derived from it.
     void reset(std::uint64_t seed);
 
-    // inputs: one tensor (N, ...) per Input node, in insertion order. They must stay alive
-    // until backward. Returns the first output.
+    // inputs: one tensor (N, ...) per Input node, in insertion order, all with the same N.
+    // They must stay alive until backward. Returns the first output.
     const Tensor& forward(const std::vector<const Tensor*>& inputs, Mode mode);
     const Tensor& forward(const Tensor& input, Mode mode) { return forward(std::vector<const Tensor*>{&input}, mode); }
-    // Accumulates parameter gradients from gradients of the outputs (one per output).
+    // Accumulates parameter gradients from gradients of the outputs (one per output, each with
+    // its output's shape). Needs a forward() first; throws Error otherwise. A node feeding
+    // several consumers receives the sum of their gradients.
     // With wantInputGradients the gradients of the inputs are computed too (attribution, GANs).
     void backward(const std::vector<const Tensor*>& outputGradients, bool wantInputGradients = false);
     void backward(const Tensor& outputGradient, bool wantInputGradients = false) {
@@ -69,7 +74,7 @@ public:
 
     std::vector<Param> parameters();  // names "node/kernel"
     std::vector<Param> buffers();     // names "node/moving_mean"
-    std::size_t parameterCount();
+    std::size_t parameterCount();  // builds the graph first when needed
     std::size_t parameterCount(const std::string& node);
 
     const std::vector<Node>& nodes() const { return nodes_; }
@@ -84,7 +89,8 @@ public:
     // Architecture as readable JSON (see docs/formats.md); weights are saved apart.
     Json toJson() const;
     static Graph fromJson(const Json& j);
-    // Safetensors file with every parameter and buffer; load checks names and shapes.
+    // Safetensors file with every parameter and buffer; load checks names and shapes of every
+    // tensor before changing anything, and names the first tensor that does not fit.
     void saveWeights(const std::string& path);
     void loadWeights(const std::string& path);
     // An independent copy with the same architecture and weights.
@@ -105,7 +111,8 @@ private:
     std::vector<const Tensor*> out_;   // per node output as seen by consumers
     std::vector<Tensor> grad_;         // per node gradient of its output
     std::vector<bool> gradSet_;
-    Tensor scratch_;
+    bool forwardDone_ = false;                 // activations are valid for backward
+    std::map<const Layer*, std::vector<Shape>> builtFor_;  // input shapes each layer was built for
 };
 
 }  // namespace deepfield

@@ -1,5 +1,6 @@
 #include "graph/safetensors.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -44,6 +45,7 @@ TensorFile readSafetensors(const std::string& path) {
     } catch (const std::exception& e) {
         throw fail(std::string("broken JSON header: ") + e.what());
     }
+    if (!header.is_object()) throw fail("the header is not a JSON object");
     const std::size_t dataStart = 8 + n;
     TensorFile file;
     for (auto it = header.begin(); it != header.end(); ++it) {
@@ -52,14 +54,23 @@ TensorFile readSafetensors(const std::string& path) {
             continue;
         }
         const Json& e = it.value();
-        if (e.value("dtype", "") != "F32")
-            throw fail("tensor '" + it.key() + "' has dtype " + e.value("dtype", "?") + "; only F32 is supported");
-        const std::vector<int> shape = e.at("shape").get<std::vector<int>>();
-        const auto off = e.at("data_offsets").get<std::vector<std::size_t>>();
+        const std::string what = "tensor '" + it.key() + "'";
+        if (!e.is_object() || !e.contains("dtype") || !e.contains("shape") || !e.contains("data_offsets"))
+            throw fail(what + " needs \"dtype\", \"shape\" and \"data_offsets\"");
+        if (e["dtype"] != "F32")
+            throw fail(what + " has dtype " + e["dtype"].dump() + "; only F32 is supported");
+        const Json& js = e["shape"];
+        const Json& jo = e["data_offsets"];
+        if (!js.is_array() || !std::all_of(js.begin(), js.end(), [](const Json& d) { return d.is_number_unsigned(); }))
+            throw fail(what + " has a shape that is not a list of sizes: " + js.dump());
+        if (!jo.is_array() || jo.size() != 2 || !jo[0].is_number_unsigned() || !jo[1].is_number_unsigned())
+            throw fail(what + " has data_offsets that are not two byte positions: " + jo.dump());
+        const std::vector<int> shape = js.get<std::vector<int>>();
+        const std::size_t begin = jo[0].get<std::size_t>(), end = jo[1].get<std::size_t>();
         Tensor t(shape);
-        if (off.size() != 2 || off[1] - off[0] != t.size() * sizeof(float) || dataStart + off[1] > bytes.size())
-            throw fail("tensor '" + it.key() + "' has data offsets that do not match its shape or the file size");
-        std::memcpy(t.data(), bytes.data() + dataStart + off[0], off[1] - off[0]);
+        if (end < begin || end - begin != t.size() * sizeof(float) || end > bytes.size() - dataStart)
+            throw fail(what + " has data offsets that do not match its shape or the file size");
+        if (end > begin) std::memcpy(t.data(), bytes.data() + dataStart + begin, end - begin);
         file.tensors.emplace(it.key(), std::move(t));
     }
     return file;

@@ -1,6 +1,8 @@
 #include "layers/initializer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.h"
 
@@ -11,10 +13,17 @@ Initializer Initializer::parse(const Json& j) {
     if (j.is_string()) {
         init.kind = j.get<std::string>();
     } else if (j.is_object()) {
+        if (j.contains("kind") && !j["kind"].is_string())
+            throw InputError("initializer: \"kind\" must be a name such as \"he_normal\", got " + j["kind"].dump());
         init.kind = j.value("kind", std::string("auto"));
-        init.value = j.value("value", init.value);
-        init.stddev = j.value("stddev", init.stddev);
-        init.limit = j.value("limit", init.limit);
+        for (auto [key, target] : {std::pair<const char*, float*>{"value", &init.value}, {"stddev", &init.stddev},
+                                   {"limit", &init.limit}}) {
+            if (!j.contains(key)) continue;
+            if (!j[key].is_number())
+                throw InputError(std::string("initializer '") + init.kind + "': \"" + key + "\" must be a number, got " +
+                                 j[key].dump());
+            *target = j[key].get<float>();
+        }
     } else if (!j.is_null()) {
         throw InputError("initializer: expected a name such as \"he_normal\" or an object, got " + j.dump());
     }

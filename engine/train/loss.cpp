@@ -17,7 +17,15 @@ void requireSameSize(const Tensor& pred, const Tensor& target, const std::string
 std::unique_ptr<Loss> makeLoss(const std::string& name, const Json& options) {
     if (name == "mse" || name == "mean_squared_error") return std::make_unique<MeanSquaredError>();
     if (name == "mae" || name == "mean_absolute_error") return std::make_unique<MeanAbsoluteError>();
-    if (name == "huber") return std::make_unique<Huber>(options.value("delta", 1.0f));
+    if (name == "huber") {
+        float delta = 1.0f;
+        if (options.is_object() && options.contains("delta")) {
+            if (!options["delta"].is_number() || !(options["delta"].get<double>() > 0))
+                throw InputError("huber: option 'delta' must be a number > 0, got " + options["delta"].dump());
+            delta = options["delta"].get<float>();
+        }
+        return std::make_unique<Huber>(delta);
+    }
     if (name == "binary_crossentropy") return std::make_unique<BinaryCrossEntropy>(false);
     if (name == "binary_crossentropy_logits") return std::make_unique<BinaryCrossEntropy>(true);
     if (name == "sparse_categorical_crossentropy" || name == "categorical_crossentropy")
@@ -92,8 +100,9 @@ double SparseCategoricalCrossEntropy::compute(const Tensor& pred, const Tensor& 
     const std::size_t pixels = classes ? pred.sampleSize() / std::size_t(classes) : 0;
     if (classes < 2 || target.batch() != batch || target.size() != std::size_t(batch) * pixels)
         throw ShapeError(name() + ": expects logits (N, classes[, H, W]) with classes ≥ 2 and one integer label per "
-                         "sample (or pixel); got prediction " + toString(pred.shape()) + " and target " +
-                         toString(target.shape()));
+                         "sample (or pixel), i.e. targets (N) or (N, 1[, H, W]); got prediction " +
+                         toString(pred.shape()) + " and target " + toString(target.shape()) +
+                         " (one-hot targets must be turned into class indices)");
     grad.resizeLike(pred);
     const double n = double(batch) * double(pixels);
     double total = 0;
@@ -102,10 +111,12 @@ double SparseCategoricalCrossEntropy::compute(const Tensor& pred, const Tensor& 
         float* g = grad.sample(b);
         for (std::size_t s = 0; s < pixels; ++s) {
             const float labelValue = target[std::size_t(b) * pixels + s];
-            const int label = int(std::lround(labelValue));
+            const int label = std::isfinite(labelValue) ? int(std::lround(labelValue)) : -1;
             if (label < 0 || label >= classes || std::abs(labelValue - float(label)) > 1e-3f)
                 throw InputError(name() + ": label " + std::to_string(labelValue) + " of sample " + std::to_string(b) +
-                                 " is not a class index in 0.." + std::to_string(classes - 1));
+                                 (pixels > 1 ? " (pixel " + std::to_string(s) + ")" : std::string()) +
+                                 " is not a class index in 0.." + std::to_string(classes - 1) + " for prediction " +
+                                 toString(pred.shape()));
             double mx = z[s];
             for (int c = 1; c < classes; ++c) mx = std::max(mx, double(z[c * pixels + s]));
             double sum = 0;

@@ -8,11 +8,36 @@
 namespace deepfield {
 
 namespace {
-int predictedClass(const Tensor& pred, int n, float threshold) {
-    const float* p = pred.sample(n);
-    const int k = int(pred.sampleSize());
-    if (k == 1) return p[0] > threshold ? 1 : 0;
-    return int(std::max_element(p, p + k) - p);
+// How predictions and labels pair up: `groups` decisions per sample, each over `classes`
+// scores `stride` apart (channels at a pixel), or thresholded single scores (classes == 1).
+struct Layout {
+    int classes = 1;
+    std::size_t groups = 1, stride = 1;
+};
+
+Layout layoutOf(const Tensor& pred, const Tensor& target, const char* what) {
+    Layout l;
+    const std::size_t ps = pred.sampleSize(), ts = target.sampleSize();
+    if (ps == ts) {  // one score per label: binary, multi-label or binary segmentation
+        l.groups = ps;
+        return l;
+    }
+    l.classes = pred.rank() >= 2 ? pred.dim(1) : 1;
+    if (l.classes >= 2 && ps % std::size_t(l.classes) == 0 && ts == ps / std::size_t(l.classes)) {
+        l.groups = l.stride = ps / std::size_t(l.classes);
+        return l;
+    }
+    throw ShapeError(std::string(what) + ": predictions " + toString(pred.shape()) + " do not fit labels " +
+                     toString(target.shape()) + "; expected scores (N, K[, H, W]) with one label per sample "
+                     "(or pixel), or one score per label");
+}
+
+int predictedClass(const float* p, const Layout& l, std::size_t group, float threshold) {
+    if (l.classes == 1) return p[group] > threshold ? 1 : 0;
+    int best = 0;
+    for (int c = 1; c < l.classes; ++c)
+        if (p[group + std::size_t(c) * l.stride] > p[group + std::size_t(best) * l.stride]) best = c;
+    return best;
 }
 
 void requireRows(const Tensor& pred, const Tensor& target, const char* what) {
@@ -41,19 +66,25 @@ std::vector<double> deltaZ(const Tensor& pred, const Tensor& target) {
 double accuracy(const Tensor& pred, const Tensor& target, float threshold) {
     requireRows(pred, target, "accuracy");
     if (pred.batch() == 0) return NAN;
-    int correct = 0;
-    for (int n = 0; n < pred.batch(); ++n) correct += predictedClass(pred, n, threshold) == int(std::lround(target.sample(n)[0]));
-    return double(correct) / pred.batch();
+    const Layout l = layoutOf(pred, target, "accuracy");
+    std::size_t correct = 0;
+    for (int n = 0; n < pred.batch(); ++n)
+        for (std::size_t g = 0; g < l.groups; ++g)
+            correct += predictedClass(pred.sample(n), l, g, threshold) == int(std::lround(target.sample(n)[g]));
+    return double(correct) / (double(pred.batch()) * double(l.groups));
 }
 
 std::vector<std::vector<int>> confusionMatrix(const Tensor& pred, const Tensor& target, int classes, float threshold) {
     requireRows(pred, target, "confusion matrix");
     std::vector<std::vector<int>> m(std::size_t(classes), std::vector<int>(std::size_t(classes), 0));
-    for (int n = 0; n < pred.batch(); ++n) {
-        const int t = int(std::lround(target.sample(n)[0]));
-        const int p = predictedClass(pred, n, threshold);
-        if (t >= 0 && t < classes && p >= 0 && p < classes) ++m[std::size_t(t)][std::size_t(p)];
-    }
+    if (pred.batch() == 0) return m;
+    const Layout l = layoutOf(pred, target, "confusion matrix");
+    for (int n = 0; n < pred.batch(); ++n)
+        for (std::size_t g = 0; g < l.groups; ++g) {
+            const int t = int(std::lround(target.sample(n)[g]));
+            const int p = predictedClass(pred.sample(n), l, g, threshold);
+            if (t >= 0 && t < classes && p >= 0 && p < classes) ++m[std::size_t(t)][std::size_t(p)];
+        }
     return m;
 }
 

@@ -8,8 +8,9 @@
 
 namespace deepfield {
 
-// Classification accuracy: argmax over K ≥ 2 scores against integer labels; for K = 1 the
-// prediction is thresholded at `threshold` (0.5 for probabilities, 0 for logits).
+// Classification accuracy: argmax over K ≥ 2 scores (N, K[, H, W]) against integer labels
+// (N[, 1, H, W]), per sample or per pixel; when there is one score per label (N, ...) each
+// score is thresholded at `threshold` (0.5 for probabilities, 0 for logits).
 double accuracy(const Tensor& pred, const Tensor& target, float threshold = 0.5f);
 // counts[true][predicted]
 std::vector<std::vector<int>> confusionMatrix(const Tensor& pred, const Tensor& target, int classes,

@@ -1,5 +1,6 @@
 #include "train/optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -8,15 +9,27 @@ namespace deepfield {
 
 OptimizerOptions OptimizerOptions::fromJson(const Json& j) {
     OptimizerOptions o;
-    o.learningRate = j.value("learning_rate", o.learningRate);
-    o.weightDecay = j.value("weight_decay", o.weightDecay);
-    o.clipNorm = j.value("clipnorm", o.clipNorm);
-    o.momentum = j.value("momentum", o.momentum);
-    o.nesterov = j.value("nesterov", o.nesterov);
-    o.rho = j.value("rho", o.rho);
-    o.beta1 = j.value("beta_1", o.beta1);
-    o.beta2 = j.value("beta_2", o.beta2);
-    o.epsilon = j.value("epsilon", o.epsilon);
+    if (j.is_null()) return o;
+    if (!j.is_object()) throw InputError("optimizer settings must be a JSON object, got " + j.dump());
+    auto number = [&](const char* key, double& v) {
+        if (!j.contains(key)) return;
+        if (!j[key].is_number()) throw InputError(std::string("optimizer setting '") + key + "' must be a number, got " + j[key].dump());
+        v = j[key].get<double>();
+        if (!std::isfinite(v) || v < 0)
+            throw InputError(std::string("optimizer setting '") + key + "' must be a finite number ≥ 0, got " + j[key].dump());
+    };
+    number("learning_rate", o.learningRate);
+    number("weight_decay", o.weightDecay);
+    number("clipnorm", o.clipNorm);
+    number("momentum", o.momentum);
+    number("rho", o.rho);
+    number("beta_1", o.beta1);
+    number("beta_2", o.beta2);
+    number("epsilon", o.epsilon);
+    if (j.contains("nesterov")) {
+        if (!j["nesterov"].is_boolean()) throw InputError("optimizer setting 'nesterov' must be true or false, got " + j["nesterov"].dump());
+        o.nesterov = j["nesterov"].get<bool>();
+    }
     return o;
 }
 
@@ -35,11 +48,15 @@ Eigen::VectorXf& Optimizer::state(std::size_t slot, std::size_t i, std::size_t n
 }
 
 double Optimizer::step(const std::vector<Param>& params) {
-    ++t_;
     double sq = 0;
-    for (const Param& p : params) sq += double(p.grad->vec().squaredNorm());
+    for (const Param& p : params) sq += double(p.grad->vec().cast<double>().squaredNorm());
     const double norm = std::sqrt(sq);
-    const float scale = (opt_.clipNorm > 0 && norm > opt_.clipNorm) ? float(opt_.clipNorm / (norm + 1e-6)) : 1.0f;
+    // A NaN or infinite gradient would poison every weight: skip the update and let the
+    // caller (the trainer's divergence check) see the returned norm.
+    if (!std::isfinite(norm)) return norm;
+    ++t_;
+    // torch.nn.utils.clip_grad_norm_: scale by min(1, clipnorm / (norm + 1e-6)).
+    const float scale = opt_.clipNorm > 0 ? float(std::min(1.0, opt_.clipNorm / (norm + 1e-6))) : 1.0f;
     Eigen::VectorXf g;
     for (std::size_t i = 0; i < params.size(); ++i) {
         Tensor& w = *params[i].value;
@@ -112,8 +129,8 @@ public:
         v = float(b2) * v + float(1 - b2) * g.cwiseAbs2();
         const double c1 = 1 - std::pow(b1, t_), c2 = 1 - std::pow(b2, t_);
         // PyTorch's arrangement: p -= lr/c1 · m / (sqrt(v)/sqrt(c2) + eps)
-        const float invSqrtC2 = float(1.0 / std::sqrt(c2)), eps = float(opt_.epsilon), step = float(lr / c1);
-        w.vec().array() -= step * m.array() / (v.array().sqrt() * invSqrtC2 + eps);
+        const float sqrtC2 = float(std::sqrt(c2)), eps = float(opt_.epsilon), step = float(lr / c1);
+        w.vec().array() -= step * m.array() / (v.array().sqrt() / sqrtC2 + eps);
     }
 
 private:

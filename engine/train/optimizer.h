@@ -29,8 +29,9 @@ public:
     explicit Optimizer(OptimizerOptions o) : opt_(o) {}
     virtual ~Optimizer() = default;
     virtual std::string name() const = 0;
-    // Applies one update to every parameter from its gradient; returns the gradient norm
-    // before clipping (shown in the gradient-norm views).
+    // Applies one update to every parameter from its gradient; returns the global gradient
+    // norm before clipping (shown in the gradient-norm views). When that norm is NaN or
+    // infinite nothing is changed (the caller reports the divergence).
     double step(const std::vector<Param>& params);
     void setLearningRate(double lr) { opt_.learningRate = lr; }
     double learningRate() const { return opt_.learningRate; }

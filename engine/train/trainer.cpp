@@ -75,17 +75,23 @@ double Trainer::trainBatch(const Tensor& x, const Tensor& y, double& gradientNor
     const double loss = loss_.compute(pred, y, grad_);
     if (!std::isfinite(loss)) return loss;  // caller stops before the update
     graph_.backward(grad_);
-    gradientNorm = optimizer_.step(graph_.parameters());
-    return loss;
+    gradientNorm = optimizer_.step(graph_.parameters());  // no update when the norm is not finite
+    return std::isfinite(gradientNorm) ? loss : gradientNorm;
 }
 
 bool Trainer::waitIfPaused(TrainControl* c) {
     if (!c) return true;
-    while (!c->cancel && (c->pause || c->stepsAllowed == 0))
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (c->cancel) return false;
-    if (c->stepsAllowed > 0) --c->stepsAllowed;
-    return true;
+    for (;;) {
+        if (c->cancel) return false;
+        int allowed = c->stepsAllowed.load();
+        if (allowed > 0) {
+            // Single steps work while paused: each granted step runs exactly one batch.
+            if (c->stepsAllowed.compare_exchange_weak(allowed, allowed - 1)) return true;
+            continue;
+        }
+        if (!c->pause && allowed < 0) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 namespace {
@@ -95,6 +101,18 @@ Snapshot snapshot(Graph& g) {
     for (const Param& p : g.parameters()) s.push_back(*p.value);
     for (const Param& p : g.buffers()) s.push_back(*p.value);
     return s;
+}
+bool allFinite(Graph& g) {
+    for (const Param& p : g.parameters())
+        if (!p.value->vec().allFinite()) return false;
+    for (const Param& p : g.buffers())
+        if (!p.value->vec().allFinite()) return false;
+    return true;
+}
+// "accuracy_threshold" is a probability; a loss on logits compares logits with its logit.
+float thresholdFor(const Loss& loss, float threshold) {
+    if (loss.name() != "binary_crossentropy_logits" || threshold <= 0.0f || threshold >= 1.0f) return threshold;
+    return std::log(threshold / (1.0f - threshold));
 }
 void restore(Graph& g, const Snapshot& s) {
     std::size_t i = 0;
@@ -154,6 +172,24 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
     double bestLoss = INFINITY;
     int sinceBest = 0;
     history.stopReason = "completed";
+    const float threshold = thresholdFor(loss_, options_.accuracyThreshold);
+    // The schedule changes the optimizer's rate per epoch; the caller gets its base rate back.
+    struct RestoreRate {
+        Optimizer& o;
+        double lr;
+        ~RestoreRate() { o.setLearningRate(lr); }
+    } restoreRate{optimizer_, baseLr};
+    auto diverge = [&](const std::string& what) {
+        restore(graph_, lastGood);
+        history.diverged = true;
+        std::ostringstream lr;
+        lr << optimizer_.learningRate();
+        history.stopReason = "diverged: " + what + " with learning rate " + lr.str() + "; the weights of the " +
+                             (history.epochs.empty() ? std::string("start") : "last good epoch (" +
+                              std::to_string(history.epochs.size()) + ")") +
+                             " were kept. Try a smaller learning rate (e.g. a tenth), gradient clipping "
+                             "(clipnorm), or standardised inputs.";
+    };
 
     for (int epoch = 0; epoch < options_.epochs; ++epoch) {
         const auto t0 = Clock::now();
@@ -179,12 +215,8 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
             BatchStats stats;
             stats.loss = trainBatch(x_, y_, stats.gradientNorm);
             if (!std::isfinite(stats.loss)) {
-                restore(graph_, lastGood);
-                history.diverged = true;
-                history.stopReason = "diverged: the loss became " + std::string(std::isnan(stats.loss) ? "NaN" : "infinite") +
-                                     " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
-                                     "; the weights of the last good epoch were kept. Try a smaller learning rate "
-                                     "(e.g. a tenth), gradient clipping, or standardised inputs.";
+                diverge(std::string("the loss (or its gradient) became ") + (std::isnan(stats.loss) ? "NaN" : "infinite") +
+                        " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1));
                 return history;
             }
             if (wantMetrics) {
@@ -204,11 +236,21 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         e.epoch = epoch + 1;
         e.trainLoss = lossSum / n;
         e.learningRate = lr;
-        if (wantMetrics) e.trainMetrics = computeMetrics(options_.metrics, epochPred.tensor(), epochTarget.tensor(), options_.accuracyThreshold);
+        // The last update of an epoch can overflow the weights without a bad loss yet.
+        if (!allFinite(graph_)) {
+            diverge("the weights became NaN or infinite in epoch " + std::to_string(epoch + 1));
+            return history;
+        }
+        if (wantMetrics) e.trainMetrics = computeMetrics(options_.metrics, epochPred.tensor(), epochTarget.tensor(), threshold);
         if (validation && validation->size() > 0) {
             Evaluation v = evaluate(*validation, std::max(bs, 256));
             e.valLoss = v.loss;
             e.valMetrics = v.metrics;
+            if (!std::isfinite(v.loss)) {
+                diverge("the validation loss became " + std::string(std::isnan(v.loss) ? "NaN" : "infinite") +
+                        " after epoch " + std::to_string(epoch + 1));
+                return history;
+            }
         }
         e.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         history.epochs.push_back(e);
@@ -234,6 +276,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
 
 Evaluation Trainer::evaluate(const Dataset& data, int batchSize) {
     Evaluation ev;
+    if (batchSize <= 0) batchSize = 256;
     const int n = data.size();
     RowCollector preds, targets;
     double lossSum = 0;
@@ -251,7 +294,7 @@ Evaluation Trainer::evaluate(const Dataset& data, int batchSize) {
     ev.targets = targets.tensor();
     ev.loss = n ? lossSum / n : NAN;
     if (n && !options_.metrics.empty())
-        ev.metrics = computeMetrics(options_.metrics, ev.predictions, ev.targets, options_.accuracyThreshold);
+        ev.metrics = computeMetrics(options_.metrics, ev.predictions, ev.targets, thresholdFor(loss_, options_.accuracyThreshold));
     return ev;
 }
 

@@ -23,7 +23,8 @@ struct TrainOptions {
     std::uint64_t seed = 0;           // shuffling and the validation split
     double validationSplit = 0.0;     // used when no validation set is given
     std::vector<std::string> metrics;  // accuracy, mae, rmse, nmad, outlier_fraction
-    float accuracyThreshold = 0.5f;    // single-output classifiers (0 for logits)
+    float accuracyThreshold = 0.5f;    // single-output classifiers: a probability (with the logits
+                                       // loss it is compared with sigmoid(z); 0 means logit 0)
     int earlyStoppingPatience = 0;     // 0: off; epochs without improvement of the monitored loss
     double earlyStoppingMinDelta = 0.0;
     bool restoreBestWeights = true;    // with early stopping
@@ -53,7 +54,8 @@ struct EpochStats {
 struct History {
     std::vector<EpochStats> epochs;
     std::vector<double> batchLosses;
-    std::string stopReason;  // "completed", "cancelled", "early stopping ...", "diverged ..."
+    // "completed", "cancelled", "early stopping ...", "diverged: <what happened> ... Try ..."
+    std::string stopReason;
     bool diverged = false;
     // CSV: epoch,train_loss,val_loss,train_<metric>,val_<metric>...
     std::string toCsv() const;
@@ -67,11 +69,14 @@ public:
     virtual void onEpochEnd(const EpochStats&) {}
 };
 
-// Set from any thread; the trainer checks them before every batch.
+// Set from any thread; the trainer checks them before every batch. Cancel wins over all.
+// Paused, the trainer waits, but still runs one batch per granted step: set stepsAllowed
+// to n > 0 to run exactly n batches (it counts down to 0). Unpaused, -1 runs freely and
+// n ≥ 0 runs n more batches, then waits.
 struct TrainControl {
     std::atomic<bool> cancel{false};
     std::atomic<bool> pause{false};
-    std::atomic<int> stepsAllowed{-1};  // -1: run freely; n ≥ 0: run n more batches then wait
+    std::atomic<int> stepsAllowed{-1};
 };
 
 struct Evaluation {
