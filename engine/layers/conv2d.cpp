@@ -13,6 +13,8 @@ namespace {
 // Per-sample views start anywhere in the batch tensor: no alignment promise.
 using Mat = Eigen::Map<MatrixRM>;
 using ConstMat = Eigen::Map<const MatrixRM>;
+// Below this many multiply-adds per batch a parallel region costs more than it saves.
+constexpr double kParallelMinFlops = 1 << 18;
 }  // namespace
 
 Conv2D::Conv2D(int filters, std::pair<int, int> kernelSize, std::pair<int, int> strides, Padding padding,
@@ -104,7 +106,8 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
         for (Tensor& s : scratch_) s.resize({K, P});
 
     const ConstMatrixMap W(kernel_.data(), F, K);
-#pragma omp parallel for schedule(static)
+    const bool parallel = double(N) * F * K * P > kParallelMinFlops;
+#pragma omp parallel for schedule(static) if (parallel)
     for (int n = 0; n < N; ++n) {
         const float* col = x.sample(n);
         if (!pointwise) {
@@ -142,7 +145,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap W(kernel_.data(), F, K);
-#pragma omp parallel for schedule(static, 1)
+#pragma omp parallel for schedule(static, 1) if (double(N) * F * K * P > kParallelMinFlops)
     for (int c = 0; c < chunks; ++c) {
         MatrixMap dW = partialKernel_[c].matrix(F, K);
         VectorMap db = partialBias_[c].vec();

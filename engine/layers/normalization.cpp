@@ -1,0 +1,139 @@
+#include "layers/normalization.h"
+
+#include <cmath>
+
+#include "layers/registry.h"
+
+namespace deepfield {
+
+namespace {
+using ConstRow = Eigen::Map<const Eigen::ArrayXf>;
+using Row = Eigen::Map<Eigen::ArrayXf>;
+constexpr std::size_t kParallelMin = 1 << 15;
+}  // namespace
+
+BatchNormalization::BatchNormalization(float momentum, float epsilon, bool center, bool scale)
+    : momentum_(momentum), epsilon_(epsilon), center_(center), scale_(scale) {}
+
+Json BatchNormalization::config() const {
+    return Json{{"momentum", momentum_}, {"epsilon", epsilon_}, {"center", center_}, {"scale", scale_}};
+}
+
+Shape BatchNormalization::outputShape(const Shape& input) const {
+    if (!(momentum_ >= 0.0f && momentum_ <= 1.0f))
+        throwShapeError(type(), {input}, "momentum must be in [0, 1], got " + std::to_string(momentum_));
+    if (!(epsilon_ > 0.0f)) throwShapeError(type(), {input}, "epsilon must be positive, got " + std::to_string(epsilon_));
+    if (input.empty() || input[0] < 1)
+        throwShapeError(type(), {input}, "expects (channels, height, width) or (features); got " + toString(input));
+    return input;
+}
+
+void BatchNormalization::build(const Shape& input) {
+    channels_ = input[0];
+    gamma_ = Tensor({channels_}, 1.0f);
+    gammaGrad_ = Tensor({channels_});
+    beta_ = Tensor({channels_});
+    betaGrad_ = Tensor({channels_});
+    movingMean_ = Tensor({channels_});
+    movingVar_ = Tensor({channels_}, 1.0f);
+}
+
+void BatchNormalization::reset(Rng&, const InitHint&) {
+    gamma_.fill(1.0f);
+    beta_.fill(0.0f);
+    movingMean_.fill(0.0f);
+    movingVar_.fill(1.0f);
+}
+
+void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
+    const int N = x.batch(), C = channels_;
+    const long S = static_cast<long>(x.sampleSize() / static_cast<std::size_t>(C));  // pixels per channel
+    const double m = double(N) * S;
+    y.resizeLike(x);
+    mode_ = mode;
+    mean_.assign(static_cast<std::size_t>(C), 0.0f);
+    invStd_.assign(static_cast<std::size_t>(C), 0.0f);
+    // Channels are independent: each thread owns whole channels (deterministic sums).
+#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    for (int c = 0; c < C; ++c) {
+        float mean, var;
+        if (mode == Mode::Training) {
+            // Two passes in double over per-plane float sums: accurate for large batches.
+            double sum = 0.0;
+            for (int n = 0; n < N; ++n) sum += ConstRow(x.sample(n) + c * S, S).sum();
+            mean = float(sum / m);
+            double sq = 0.0;
+            for (int n = 0; n < N; ++n) sq += (ConstRow(x.sample(n) + c * S, S) - mean).square().sum();
+            var = float(sq / m);
+            const double unbiased = m > 1 ? sq / (m - 1) : 0.0;
+            movingMean_[c] = momentum_ * movingMean_[c] + (1.0f - momentum_) * mean;
+            movingVar_[c] = momentum_ * movingVar_[c] + (1.0f - momentum_) * float(unbiased);
+        } else {
+            mean = movingMean_[c];
+            var = movingVar_[c];
+        }
+        const float inv = 1.0f / std::sqrt(var + epsilon_);
+        mean_[c] = mean;
+        invStd_[c] = inv;
+        const float a = (scale_ ? gamma_[c] : 1.0f) * inv;
+        const float b = (center_ ? beta_[c] : 0.0f) - a * mean;
+        for (int n = 0; n < N; ++n) Row(y.sample(n) + c * S, S) = ConstRow(x.sample(n) + c * S, S) * a + b;
+    }
+}
+
+void BatchNormalization::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    const int N = x.batch(), C = channels_;
+    const long S = static_cast<long>(x.sampleSize() / static_cast<std::size_t>(C));
+    const double m = double(N) * S;
+    if (dx) dx->resizeLike(x);
+#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    for (int c = 0; c < C; ++c) {
+        const float mean = mean_[c], inv = invStd_[c];
+        // Σ dy and Σ dy·x̂ over the channel, x̂ = (x − mean)·inv.
+        double sumDy = 0.0, sumDyXhat = 0.0;
+        for (int n = 0; n < N; ++n) {
+            const ConstRow d(dy.sample(n) + c * S, S);
+            sumDy += d.sum();
+            sumDyXhat += (d * ((ConstRow(x.sample(n) + c * S, S) - mean) * inv)).sum();
+        }
+        if (scale_) gammaGrad_[c] += float(sumDyXhat);
+        if (center_) betaGrad_[c] += float(sumDy);
+        if (!dx) continue;
+        const float g = (scale_ ? gamma_[c] : 1.0f) * inv;
+        if (mode_ == Mode::Training) {
+            // dx = g · (dy − mean(dy) − x̂ · mean(dy·x̂)): the batch statistics depend on x too.
+            const float meanDy = float(sumDy / m), meanDyXhat = float(sumDyXhat / m);
+            for (int n = 0; n < N; ++n) {
+                const ConstRow xs(x.sample(n) + c * S, S);
+                Row(dx->sample(n) + c * S, S) =
+                    g * (ConstRow(dy.sample(n) + c * S, S) - meanDy - (xs - mean) * inv * meanDyXhat);
+            }
+        } else {
+            for (int n = 0; n < N; ++n) Row(dx->sample(n) + c * S, S) = g * ConstRow(dy.sample(n) + c * S, S);
+        }
+    }
+}
+
+std::vector<Param> BatchNormalization::parameters() {
+    std::vector<Param> p;
+    if (scale_) p.push_back({"gamma", &gamma_, &gammaGrad_});
+    if (center_) p.push_back({"beta", &beta_, &betaGrad_});
+    return p;
+}
+
+std::vector<Param> BatchNormalization::buffers() {
+    return {{"moving_mean", &movingMean_, nullptr}, {"moving_variance", &movingVar_, nullptr}};
+}
+
+void registerNormalizationLayers(LayerRegistry& r) {
+    r.add({"BatchNormalization", "Normalisation",
+           "Normalises each channel over the batch, then scales and shifts it: steadier, faster training",
+           Json{{"momentum", 0.99}, {"epsilon", 0.001}, {"center", true}, {"scale", true}},
+           [](const Json& c) {
+               const std::string t = "BatchNormalization";
+               return std::make_unique<BatchNormalization>(configFloat(c, "momentum", t), configFloat(c, "epsilon", t),
+                                                           configBool(c, "center", t), configBool(c, "scale", t));
+           }});
+}
+
+}  // namespace deepfield

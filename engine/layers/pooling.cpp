@@ -1,0 +1,162 @@
+#include "layers/pooling.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "layers/registry.h"
+
+namespace deepfield {
+
+namespace {
+// Below this many input values a parallel region costs more than it saves.
+constexpr std::size_t kParallelMin = 1 << 15;
+}  // namespace
+
+Pooling2D::Pooling2D(PoolKind kind, std::pair<int, int> poolSize, std::pair<int, int> strides, Padding padding)
+    : kind_(kind),
+      ph_(poolSize.first),
+      pw_(poolSize.second),
+      sh_(strides.first),
+      sw_(strides.second),
+      padding_(padding) {}
+
+Json Pooling2D::config() const {
+    return Json{{"pool_size", ph_ == pw_ ? Json(ph_) : Json{ph_, pw_}},
+                {"strides", sh_ == sw_ ? Json(sh_) : Json{sh_, sw_}},
+                {"padding", padding_.toJson()}};
+}
+
+Shape Pooling2D::outputShape(const Shape& input) const {
+    if (ph_ < 1 || pw_ < 1 || sh_ < 1 || sw_ < 1)
+        throwShapeError(type(), {input}, "pool_size and strides must be at least 1");
+    if (input.size() != 3)
+        throwShapeError(type(), {input},
+                        type() + " expects (channels, height, width); got " + toString(input) +
+                            ". Pool feature maps of a Conv2D, or Reshape to [1, height, width] first");
+    const WindowGeometry g = WindowGeometry::make(1, input[1], input[2], ph_, pw_, sh_, sw_, padding_);
+    if (g.outH < 1 || g.outW < 1)
+        throwShapeError(type(), {input},
+                        "a " + std::to_string(ph_) + "x" + std::to_string(pw_) + " pool does not fit a " +
+                            std::to_string(input[1]) + "x" + std::to_string(input[2]) +
+                            " image; use padding \"same\" or a smaller pool_size");
+    return {input[0], g.outH, g.outW};
+}
+
+void Pooling2D::build(const Shape& input) {
+    geom_ = WindowGeometry::make(1, input[1], input[2], ph_, pw_, sh_, sw_, padding_);
+}
+
+void Pooling2D::forward(const Tensor& x, Tensor& y, Mode) {
+    const int N = x.batch(), C = x.dim(1), H = geom_.height, W = geom_.width;
+    const int Ho = geom_.outH, Wo = geom_.outW;
+    y.resize({N, C, Ho, Wo});
+    if (kind_ == PoolKind::Max) argmax_.resize(y.size());
+    const long planes = static_cast<long>(N) * C;
+#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    for (long p = 0; p < planes; ++p) {
+        const float* in = x.data() + p * H * W;
+        float* out = y.data() + p * Ho * Wo;
+        int* arg = kind_ == PoolKind::Max ? argmax_.data() + p * Ho * Wo : nullptr;
+        for (int oh = 0; oh < Ho; ++oh) {
+            const int h0 = std::max(oh * sh_ - geom_.padTop, 0);
+            const int h1 = std::min(oh * sh_ - geom_.padTop + ph_, H);
+            for (int ow = 0; ow < Wo; ++ow) {
+                const int w0 = std::max(ow * sw_ - geom_.padLeft, 0);
+                const int w1 = std::min(ow * sw_ - geom_.padLeft + pw_, W);
+                if (kind_ == PoolKind::Max) {
+                    int best = h0 * W + w0;
+                    float m = in[best];
+                    for (int h = h0; h < h1; ++h)
+                        for (int w = w0; w < w1; ++w)
+                            if (in[h * W + w] > m) {
+                                m = in[h * W + w];
+                                best = h * W + w;
+                            }
+                    out[oh * Wo + ow] = m;
+                    arg[oh * Wo + ow] = best;
+                } else {
+                    float s = 0.0f;
+                    for (int h = h0; h < h1; ++h)
+                        for (int w = w0; w < w1; ++w) s += in[h * W + w];
+                    out[oh * Wo + ow] = s / static_cast<float>((h1 - h0) * (w1 - w0));
+                }
+            }
+        }
+    }
+}
+
+void Pooling2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    if (!dx) return;
+    const int N = x.batch(), C = x.dim(1), H = geom_.height, W = geom_.width;
+    const int Ho = geom_.outH, Wo = geom_.outW;
+    dx->resizeLike(x);
+    const long planes = static_cast<long>(N) * C;
+#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    for (long p = 0; p < planes; ++p) {
+        float* g = dx->data() + p * H * W;
+        const float* d = dy.data() + p * Ho * Wo;
+        std::fill(g, g + H * W, 0.0f);
+        if (kind_ == PoolKind::Max) {
+            const int* arg = argmax_.data() + p * Ho * Wo;
+            for (int o = 0; o < Ho * Wo; ++o) g[arg[o]] += d[o];
+            continue;
+        }
+        for (int oh = 0; oh < Ho; ++oh) {
+            const int h0 = std::max(oh * sh_ - geom_.padTop, 0);
+            const int h1 = std::min(oh * sh_ - geom_.padTop + ph_, H);
+            for (int ow = 0; ow < Wo; ++ow) {
+                const int w0 = std::max(ow * sw_ - geom_.padLeft, 0);
+                const int w1 = std::min(ow * sw_ - geom_.padLeft + pw_, W);
+                const float share = d[oh * Wo + ow] / static_cast<float>((h1 - h0) * (w1 - w0));
+                for (int h = h0; h < h1; ++h)
+                    for (int w = w0; w < w1; ++w) g[h * W + w] += share;
+            }
+        }
+    }
+}
+
+Shape GlobalAveragePooling2D::outputShape(const Shape& input) const {
+    if (input.size() != 3)
+        throwShapeError(type(), {input},
+                        "GlobalAveragePooling2D expects (channels, height, width); got " + toString(input));
+    return {input[0]};
+}
+
+void GlobalAveragePooling2D::forward(const Tensor& x, Tensor& y, Mode) {
+    const int N = x.batch(), C = x.dim(1);
+    const long P = static_cast<long>(x.dim(2)) * x.dim(3);
+    y.resize({N, C});
+    // Each row of this (N·C, H·W) view is one plane.
+    const Eigen::Map<const MatrixRM> X(x.data(), static_cast<long>(N) * C, P);
+    y.vec() = X.rowwise().mean();
+}
+
+void GlobalAveragePooling2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    if (!dx) return;
+    const int N = x.batch(), C = x.dim(1);
+    const long P = static_cast<long>(x.dim(2)) * x.dim(3);
+    dx->resizeLike(x);
+    Eigen::Map<MatrixRM> D(dx->data(), static_cast<long>(N) * C, P);
+    D.colwise() = dy.vec() / static_cast<float>(P);
+}
+
+namespace {
+std::unique_ptr<Layer> makePool(PoolKind kind, const Json& c) {
+    const std::string t = kind == PoolKind::Max ? "MaxPooling2D" : "AveragePooling2D";
+    const auto pool = configPair(c, "pool_size", t);
+    const auto strides = c.contains("strides") && !c.at("strides").is_null() ? configPair(c, "strides", t) : pool;
+    return std::make_unique<Pooling2D>(kind, pool, strides, Padding::parse(c.at("padding"), t, false));
+}
+}  // namespace
+
+void registerPoolingLayers(LayerRegistry& r) {
+    const Json defaults{{"pool_size", 2}, {"strides", nullptr}, {"padding", "valid"}};
+    r.add({"MaxPooling2D", "Pooling", "Keeps the largest value of each window: halves the image with pool 2",
+           defaults, [](const Json& c) { return makePool(PoolKind::Max, c); }});
+    r.add({"AveragePooling2D", "Pooling", "Averages each window: a smooth downsampling", defaults,
+           [](const Json& c) { return makePool(PoolKind::Average, c); }});
+    r.add({"GlobalAveragePooling2D", "Pooling", "Averages each feature map to one number: (C, H, W) -> (C)",
+           Json::object(), [](const Json&) { return std::make_unique<GlobalAveragePooling2D>(); }});
+}
+
+}  // namespace deepfield
