@@ -331,12 +331,15 @@ stretch = {"x": x.tolist(),
            "asinh0.02": AsinhStretch(a=0.02)(clipped).tolist()}
 hd = rng.gamma(2.0, 3.0, 400)
 stretch["histeq_data"] = hd.tolist()
-stretch["histeq"] = HistEqStretch(hd)(np.clip((hd - hd.min()) / (hd.max() - hd.min()), 0, 1)).tolist()
-stretch["histeq_note"] = "astropy's HistEqStretch on the min/max-normalised data"
+hd_unit = (hd - hd.min()) / (hd.max() - hd.min())
+stretch["histeq"] = HistEqStretch(hd_unit)(hd_unit.copy()).tolist()
+stretch["histeq_note"] = "astropy's HistEqStretch built from and applied to the min/max-normalised data"
 
 r = rng.gamma(2.0, 40.0, (6, 8)) - 10
 g = rng.gamma(2.0, 30.0, (6, 8)) - 5
 b = rng.gamma(2.0, 20.0, (6, 8))
+# float32-representable inputs, computed in float64 by astropy (the engine takes float32 bands)
+r, g, b = (a.astype(np.float32).astype(np.float64) for a in (r, g, b))
 lupton = []
 for minimum, stretch_, Q in [(0.0, 50.0, 8.0), (-5.0, 100.0, 3.0), (10.0, 30.0, 20.0)]:
     img = make_lupton_rgb(r, g, b, minimum=minimum, stretch=stretch_, Q=Q)
