@@ -74,6 +74,23 @@ ShapeReport Graph::inferShapes() const {
     r.errors.resize(count);
     // Depth-first over inputs with per-node outcomes: an unknown input or a cycle is an
     // error of the nodes concerned only; the rest of the network still gets its shapes.
+    // Members of a loop: nodes that reach themselves through their inputs.
+    std::vector<bool> inCycle(count, false);
+    for (std::size_t start = 0; start < count; ++start) {
+        std::vector<bool> seen(count, false);
+        std::vector<int> stack{static_cast<int>(start)};
+        while (!stack.empty() && !inCycle[start]) {
+            const int k = stack.back();
+            stack.pop_back();
+            for (const std::string& name : nodes_[k].inputs) {
+                const int j = indexOf(name);
+                if (j < 0 || seen[j]) continue;
+                if (j == static_cast<int>(start)) inCycle[start] = true;
+                seen[j] = true;
+                stack.push_back(j);
+            }
+        }
+    }
     std::vector<int> state(count, 0);  // 0 new, 1 visiting, 2 done
     std::function<void(int)> visit = [&](int i) {
         if (state[i] != 0) return;
@@ -81,6 +98,7 @@ ShapeReport Graph::inferShapes() const {
         const Node& n = nodes_[i];
         std::vector<Shape> in;
         std::string error;
+        if (inCycle[i]) error = "is part of a cycle; a network must not loop back (remove one of the connections)";
         for (const std::string& name : n.inputs) {
             const int j = indexOf(name);
             if (j < 0) {

@@ -27,17 +27,26 @@ Json TrainOptions::toJson() const {
 
 TrainOptions TrainOptions::fromJson(const Json& j) {
     TrainOptions o;
-    o.epochs = j.value("epochs", o.epochs);
-    o.batchSize = j.value("batch_size", o.batchSize);
-    o.shuffle = j.value("shuffle", o.shuffle);
-    o.seed = j.value("seed", o.seed);
-    o.validationSplit = j.value("validation_split", o.validationSplit);
-    o.metrics = j.value("metrics", o.metrics);
-    o.accuracyThreshold = j.value("accuracy_threshold", o.accuracyThreshold);
-    o.earlyStoppingPatience = j.value("early_stopping_patience", o.earlyStoppingPatience);
-    o.earlyStoppingMinDelta = j.value("early_stopping_min_delta", o.earlyStoppingMinDelta);
-    o.restoreBestWeights = j.value("restore_best_weights", o.restoreBestWeights);
+    if (j.is_null()) return o;
+    if (!j.is_object()) throw InputError("training settings must be a JSON object, got " + j.dump());
+    try {
+        o.epochs = j.value("epochs", o.epochs);
+        o.batchSize = j.value("batch_size", o.batchSize);
+        o.shuffle = j.value("shuffle", o.shuffle);
+        o.seed = j.value("seed", o.seed);
+        o.validationSplit = j.value("validation_split", o.validationSplit);
+        o.metrics = j.value("metrics", o.metrics);
+        o.accuracyThreshold = j.value("accuracy_threshold", o.accuracyThreshold);
+        o.earlyStoppingPatience = j.value("early_stopping_patience", o.earlyStoppingPatience);
+        o.earlyStoppingMinDelta = j.value("early_stopping_min_delta", o.earlyStoppingMinDelta);
+        o.restoreBestWeights = j.value("restore_best_weights", o.restoreBestWeights);
+    } catch (const Json::exception& e) {
+        throw InputError(std::string("training settings: a value has the wrong type (") + e.what() + ")");
+    }
     if (j.contains("schedule")) o.schedule = Schedule::fromJson(j["schedule"]);
+    if (o.epochs < 0) throw InputError("training settings: 'epochs' must be ≥ 0, got " + std::to_string(o.epochs));
+    if (!(o.validationSplit >= 0 && o.validationSplit < 1))
+        throw InputError("training settings: 'validation_split' must be in [0, 1), got " + std::to_string(o.validationSplit));
     return o;
 }
 
