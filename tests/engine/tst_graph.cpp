@@ -351,6 +351,39 @@ private slots:
         QCOMPARE((*g.buffers()[0].value)[0], 2.5f);
     }
 
+    void registryMergeAndNormalisation() {
+        // Add(t, t, c) repeats a node; Concatenate joins two branches; BatchNormalization
+        // carries buffers through clone and the weights file.
+        Graph g;
+        g.add("in", "Input", Json{{"shape", {3}}});
+        g.add("d", "Dense", Json{{"units", 4}}, {"in"});
+        g.add("t", "Tanh", Json::object(), {"d"});
+        g.add("c", "Dense", Json{{"units", 4}}, {"in"});
+        g.add("sum", "Add", Json::object(), {"t", "t", "c"});
+        g.add("cat", "Concatenate", Json::object(), {"sum", "c"});
+        g.add("bn", "BatchNormalization", Json::object(), {"cat"});
+        g.add("out", "Dense", Json{{"units", 2}}, {"bn"});
+        g.reset(12);
+        QCOMPARE(g.shapeOf("cat"), (Shape{8}));
+        QCOMPARE(g.buffers().size(), std::size_t(2));
+        // Move the moving statistics away from their start so the copies are meaningful.
+        Rng rng(13);
+        for (int i = 0; i < 3; ++i) g.forward(randomTensor({6, 3}, rng), Mode::Training);
+        checkGraphGradients(g, {randomTensor({4, 3}, rng)});
+        const Tensor x = randomTensor({5, 3}, rng);
+        const std::vector<float> want = g.forward(x, Mode::Inference).values();
+        Graph c = g.clone();
+        QVERIFY(want == c.forward(x, Mode::Inference).values());
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("w.safetensors").toStdString();
+        g.saveWeights(path);
+        Graph h = Graph::fromJson(g.toJson());
+        h.reset(1);
+        h.loadWeights(path);
+        QVERIFY(want == h.forward(x, Mode::Inference).values());
+        QVERIFY(h.buffers()[0].value->values() == g.buffers()[0].value->values());
+    }
+
     void inputGradientsOnlyWhenAsked() {
         Graph g = mlp();
         g.reset(3);
