@@ -17,5 +17,7 @@ const std::vector<Command>& commands();
 
 int runTrain(Args& args);
 int runEvaluate(Args& args);
+int runSimulate(Args& args);
+int runInfo(Args& args);
 
 }  // namespace deepfield::cli

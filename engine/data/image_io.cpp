@@ -240,7 +240,11 @@ Image readPng(const std::string& path, const ImageReadOptions& options) {
     FilePtr file = openForReading("PNG", path);
     Decoded d;
     std::vector<png_bytep> rows;
-    if (!decodePng(file.get(), &d, &rows)) throw InputError("PNG file '" + path + "': " + d.error);
+    if (!decodePng(file.get(), &d, &rows)) {
+        // libpng says only "Read Error" when the data stop early.
+        if (d.error == "Read Error") d.error = "the file ends early or is damaged (truncated?)";
+        throw InputError("PNG file '" + path + "': " + d.error);
+    }
     return toImage(d, options, "PNG", path);
 }
 
