@@ -25,7 +25,7 @@ const char* kTrainHelp = R"(usage: deepfield-cli train --model <template|model.j
                           or a network JSON file (fresh weights are drawn)
   --data FILE             training table (CSV with a header row)
   --features A,B-C,...    inputs: columns or differences of two columns (u-g); default: every
-                          numeric column except the target
+                          column except the target
   --target COLUMN         text column → classification, numeric → regression; default: 'class'
                           if present, else the last column
   --task classification|regression   force the task (e.g. integer class labels)

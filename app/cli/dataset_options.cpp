@@ -25,13 +25,11 @@ LoadedData loadTrainingTable(const std::string& path, std::vector<std::string> f
     if (table.rowCount() == 0) throw InputError("'" + path + "' has a header but no data rows");
     if (target.empty()) target = table.columnIndex("class") >= 0 ? "class" : table.columns.back();
     const int t = table.requireColumn(target);
-    if (features.empty()) {
+    if (features.empty()) {  // every other column; a text cell then stops with its row and column
         for (int c = 0; c < int(table.columns.size()); ++c)
-            if (c != t && !table.columns[std::size_t(c)].empty() && table.isNumeric(c))
-                features.push_back(table.columns[std::size_t(c)]);
+            if (c != t && !table.columns[std::size_t(c)].empty()) features.push_back(table.columns[std::size_t(c)]);
         if (features.empty())
-            throw InputError("'" + path + "' has no numeric column to use as input besides the target '" + target +
-                             "'; choose inputs with --features (columns: " + table.columnList() + ")");
+            throw InputError("'" + path + "' has no column to use as input besides the target '" + target + "'");
     }
     spec = inferSpec(table, features, target, task);
     LoadedData out;

@@ -20,8 +20,8 @@ struct LoadedData {
 // Throws InputError when the path does not exist, and for folders until image datasets exist.
 void requireTableFile(const std::string& path, const std::string& option);
 
-// Training data: reads the table and infers the spec. Features default to every numeric
-// column except the target; the target defaults to a column named "class", else the last one.
+// Training data: reads the table and infers the spec. Features default to every column
+// except the target; the target defaults to a column named "class", else the last one.
 LoadedData loadTrainingTable(const std::string& path, std::vector<std::string> features, std::string target,
                              const std::string& task, bool dropMissing, TableSpec& spec);
 // Data for a trained spec (--test, evaluate): same features, classes; not standardised yet.
