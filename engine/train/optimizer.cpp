@@ -80,10 +80,16 @@ public:
             return;
         }
         Eigen::VectorXf& v = state(0, i, w.size());
-        v = (t_ == 1) ? g : Eigen::VectorXf(mu * v + g);  // PyTorch: the buffer starts as the gradient
+        // PyTorch: a parameter's buffer starts as its first gradient (not as zero).
+        if (started_.size() <= i) started_.resize(i + 1, false);
+        v = started_[i] ? Eigen::VectorXf(mu * v + g) : g;
+        started_[i] = true;
         if (opt_.nesterov) w.vec() -= lr * (g + mu * v);
         else w.vec() -= lr * v;
     }
+
+private:
+    std::vector<bool> started_;
 };
 
 class RmsProp : public Optimizer {
