@@ -70,7 +70,8 @@ std::vector<FitsCard> readFitsCards(const std::string& path, int hdu, std::strin
 
 // Writes a float32 image (H, W) or (C, H, W) as the primary HDU; a cube gets NAXIS3 = C.
 // `cards` are extra keywords recording what made the image (DF_MODEL, DF_LAYER, DF_METHOD ...);
-// values that parse as integers, reals or T/F are written typed, others as strings. DATE and
+// values that parse as integers, reals or T/F are written typed, others as strings; keywords longer
+// than 8 characters (DF_METHOD) use the HIERARCH convention, which astropy and DS9 read. DATE and
 // ORIGIN are added. Atomic: written to a temporary file in the same folder and renamed.
 void writeFits(const std::string& path, const Tensor& pixels, const std::vector<FitsCard>& cards = {});
 void writeFits(const std::string& path, const Image& image, const std::vector<FitsCard>& cards = {});

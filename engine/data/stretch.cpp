@@ -136,19 +136,19 @@ Interval computeInterval(const float* data, std::size_t n, const std::uint8_t* b
     return spec.manual;
 }
 
-const char* toString(StretchKind kind) {
+const char* stretchName(DisplayStretch kind) {
     switch (kind) {
-        case StretchKind::Linear: return "linear";
-        case StretchKind::Log: return "log";
-        case StretchKind::Sqrt: return "sqrt";
-        case StretchKind::Power: return "power";
-        case StretchKind::Asinh: return "asinh";
-        case StretchKind::HistEq: return "histeq";
+        case DisplayStretch::Linear: return "linear";
+        case DisplayStretch::Log: return "log";
+        case DisplayStretch::Sqrt: return "sqrt";
+        case DisplayStretch::Power: return "power";
+        case DisplayStretch::Asinh: return "asinh";
+        case DisplayStretch::HistEq: return "histeq";
     }
     return "?";
 }
 
-const char* toString(IntervalKind kind) {
+const char* intervalName(IntervalKind kind) {
     switch (kind) {
         case IntervalKind::MinMax: return "minmax";
         case IntervalKind::Percentile: return "percentile";
@@ -158,24 +158,24 @@ const char* toString(IntervalKind kind) {
     return "?";
 }
 
-StretchKind parseStretchKind(const std::string& name) {
-    for (StretchKind k : {StretchKind::Linear, StretchKind::Log, StretchKind::Sqrt, StretchKind::Power,
-                          StretchKind::Asinh, StretchKind::HistEq})
-        if (name == toString(k)) return k;
+DisplayStretch parseDisplayStretch(const std::string& name) {
+    for (DisplayStretch k : {DisplayStretch::Linear, DisplayStretch::Log, DisplayStretch::Sqrt, DisplayStretch::Power,
+                          DisplayStretch::Asinh, DisplayStretch::HistEq})
+        if (name == stretchName(k)) return k;
     throw InputError("unknown stretch '" + name + "'; choose linear, log, sqrt, power, asinh or histeq");
 }
 
 IntervalKind parseIntervalKind(const std::string& name) {
     for (IntervalKind k : {IntervalKind::MinMax, IntervalKind::Percentile, IntervalKind::ZScale, IntervalKind::Manual})
-        if (name == toString(k)) return k;
+        if (name == intervalName(k)) return k;
     throw InputError("unknown interval '" + name + "'; choose minmax, percentile, zscale or manual");
 }
 
-double defaultStretchParameter(StretchKind kind) {
+double defaultStretchParameter(DisplayStretch kind) {
     switch (kind) {
-        case StretchKind::Log: return 1000.0;
-        case StretchKind::Power: return 2.0;
-        case StretchKind::Asinh: return 0.1;
+        case DisplayStretch::Log: return 1000.0;
+        case DisplayStretch::Power: return 2.0;
+        case DisplayStretch::Asinh: return 0.1;
         default: return 0.0;
     }
 }
@@ -189,7 +189,7 @@ void applyStretch(const float* data, std::size_t n, const std::uint8_t* blank, c
     const bool masked = blank != nullptr;
     auto invalid = [&](std::size_t i) { return (masked && blank[i]) || !std::isfinite(data[i]); };
 
-    if (stretch.kind == StretchKind::HistEq) {
+    if (stretch.kind == DisplayStretch::HistEq) {
         // The CDF of the valid normalised values: y = interp(x, sorted, linspace(0, 1, m)).
         std::vector<double> sorted;
         sorted.reserve(n);
@@ -220,7 +220,7 @@ void applyStretch(const float* data, std::size_t n, const std::uint8_t* blank, c
         return;
     }
     const double logNorm = 1.0 / std::log(a + 1.0), asinhNorm = 1.0 / std::asinh(1.0 / std::max(a, 1e-12));
-    const StretchKind kind = stretch.kind;
+    const DisplayStretch kind = stretch.kind;
 #pragma omp parallel for schedule(static) if (n > 200000)
     for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(n); ++k) {
         const std::size_t i = std::size_t(k);
@@ -231,12 +231,12 @@ void applyStretch(const float* data, std::size_t n, const std::uint8_t* blank, c
         const double x = unit(data[i]);
         double y = x;
         switch (kind) {
-            case StretchKind::Linear: break;
-            case StretchKind::Log: y = std::log(a * x + 1.0) * logNorm; break;
-            case StretchKind::Sqrt: y = std::sqrt(x); break;
-            case StretchKind::Power: y = std::pow(x, a); break;
-            case StretchKind::Asinh: y = std::asinh(x / a) * asinhNorm; break;
-            case StretchKind::HistEq: break;
+            case DisplayStretch::Linear: break;
+            case DisplayStretch::Log: y = std::log(a * x + 1.0) * logNorm; break;
+            case DisplayStretch::Sqrt: y = std::sqrt(x); break;
+            case DisplayStretch::Power: y = std::pow(x, a); break;
+            case DisplayStretch::Asinh: y = std::asinh(x / a) * asinhNorm; break;
+            case DisplayStretch::HistEq: break;
         }
         out[i] = float(y);
     }

@@ -54,18 +54,19 @@ Interval computeInterval(const float* data, std::size_t n, const std::uint8_t* b
 //   Power   y = x^a                                (a: the exponent, default 2)
 //   Asinh   y = asinh(x / a) / asinh(1 / a)        (a: softening, default 0.1; linear below ~a)
 //   HistEq  y = the fraction of valid pixels below x (the data's own CDF, interpolated as astropy)
-enum class StretchKind { Linear, Log, Sqrt, Power, Asinh, HistEq };
+// (Display stretches; the network-input stretches of preprocess.h are a separate, smaller set.)
+enum class DisplayStretch { Linear, Log, Sqrt, Power, Asinh, HistEq };
 struct StretchSpec {
-    StretchKind kind = StretchKind::Linear;
+    DisplayStretch kind = DisplayStretch::Linear;
     double a = 0.0;  // 0: the kind's default above
 };
-const char* toString(StretchKind kind);
-const char* toString(IntervalKind kind);
+const char* stretchName(DisplayStretch kind);
+const char* intervalName(IntervalKind kind);
 // "linear", "log", "sqrt", "power", "asinh", "histeq" (and "minmax", "percentile", "zscale");
 // InputError listing the choices otherwise.
-StretchKind parseStretchKind(const std::string& name);
+DisplayStretch parseDisplayStretch(const std::string& name);
 IntervalKind parseIntervalKind(const std::string& name);
-double defaultStretchParameter(StretchKind kind);
+double defaultStretchParameter(DisplayStretch kind);
 
 // Writes n values in [0, 1] (NaN for blank / non-finite pixels) to `out`.
 void applyStretch(const float* data, std::size_t n, const std::uint8_t* blank, const Interval& interval,

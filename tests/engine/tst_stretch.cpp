@@ -37,12 +37,12 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<int>("kind");
         QTest::addColumn<double>("a");
-        QTest::newRow("linear") << "linear" << int(StretchKind::Linear) << 0.0;
-        QTest::newRow("log a=1000") << "log1000" << int(StretchKind::Log) << 0.0;
-        QTest::newRow("sqrt") << "sqrt" << int(StretchKind::Sqrt) << 0.0;
-        QTest::newRow("power 2") << "power2" << int(StretchKind::Power) << 2.0;
-        QTest::newRow("asinh 0.1") << "asinh0.1" << int(StretchKind::Asinh) << 0.0;
-        QTest::newRow("asinh 0.02") << "asinh0.02" << int(StretchKind::Asinh) << 0.02;
+        QTest::newRow("linear") << "linear" << int(DisplayStretch::Linear) << 0.0;
+        QTest::newRow("log a=1000") << "log1000" << int(DisplayStretch::Log) << 0.0;
+        QTest::newRow("sqrt") << "sqrt" << int(DisplayStretch::Sqrt) << 0.0;
+        QTest::newRow("power 2") << "power2" << int(DisplayStretch::Power) << 2.0;
+        QTest::newRow("asinh 0.1") << "asinh0.1" << int(DisplayStretch::Asinh) << 0.0;
+        QTest::newRow("asinh 0.02") << "asinh0.02" << int(DisplayStretch::Asinh) << 0.02;
     }
     // Values below 0 and above 1 are clipped first (Interval 0..1), as astropy with clip=True.
     void stretches() {
@@ -51,7 +51,7 @@ private slots:
         QFETCH(double, a);
         const Json& s = reference()["stretch"];
         const std::vector<float> x = floats(s["x"]);
-        const std::vector<float> y = applyStretch(x.data(), x.size(), nullptr, Interval{0.0, 1.0}, {StretchKind(kind), a});
+        const std::vector<float> y = applyStretch(x.data(), x.size(), nullptr, Interval{0.0, 1.0}, {DisplayStretch(kind), a});
         const Json& want = s[key.toStdString()];
         QCOMPARE(y.size(), want.size());
         for (std::size_t i = 0; i < y.size(); ++i)
@@ -63,7 +63,7 @@ private slots:
         const Json& s = reference()["stretch"];
         const std::vector<float> data = floats(s["histeq_data"]);
         const Interval mm = minMaxInterval(data.data(), data.size());
-        const std::vector<float> y = applyStretch(data.data(), data.size(), nullptr, mm, {StretchKind::HistEq, 0});
+        const std::vector<float> y = applyStretch(data.data(), data.size(), nullptr, mm, {DisplayStretch::HistEq, 0});
         const Json& want = s["histeq"];
         double worst = 0;
         for (std::size_t i = 0; i < y.size(); ++i) worst = std::max(worst, std::abs(y[i] - want[i].get<double>()));
@@ -101,7 +101,7 @@ private slots:
         // The whole pipeline on a real image: values in [0, 1], blanks NaN.
         IntervalSpec spec;
         spec.kind = IntervalKind::ZScale;
-        const Image shown = stretchImage(img.image, spec, {StretchKind::Asinh, 0});
+        const Image shown = stretchImage(img.image, spec, {DisplayStretch::Asinh, 0});
         std::size_t nans = 0;
         for (std::size_t i = 0; i < n; ++i) {
             const float v = shown.pixels[i];
@@ -122,7 +122,7 @@ private slots:
         QCOMPARE(mm.high, 5.0);
         const Interval p = percentileInterval(v.data(), v.size(), blank.data(), 0.0, 50.0);
         QCOMPARE(p.high, 3.0);
-        const std::vector<float> y = applyStretch(v.data(), v.size(), blank.data(), mm, {StretchKind::Linear, 0});
+        const std::vector<float> y = applyStretch(v.data(), v.size(), blank.data(), mm, {DisplayStretch::Linear, 0});
         QVERIFY(std::isnan(y[4]) && std::isnan(y[5]) && std::isnan(y[6]));
         QCOMPARE(y[0], 0.0f);
         QCOMPARE(y[7], 1.0f);
@@ -130,13 +130,13 @@ private slots:
     }
 
     void names() {
-        QCOMPARE(parseStretchKind("asinh"), StretchKind::Asinh);
+        QCOMPARE(parseDisplayStretch("asinh"), DisplayStretch::Asinh);
         QCOMPARE(parseIntervalKind("zscale"), IntervalKind::ZScale);
         QCOMPARE(parseColormap("gray"), Colormap::Grey);
         QCOMPARE(parseColormap("coolwarm"), Colormap::CoolWarm);
         bool threw = false;
         try {
-            parseStretchKind("loud");
+            parseDisplayStretch("loud");
         } catch (const InputError& e) {
             threw = std::string(e.what()).find("'loud'") != std::string::npos;
         }
