@@ -172,6 +172,9 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         validation = splitVal.get();
     }
     const int n = int(trainIdx.size());
+    if (n == 0)
+        throw InputError("the validation split of " + std::to_string(options_.validationSplit) + " leaves no training "
+                         "samples out of " + std::to_string(train.size()) + "; use a smaller split or more data");
     const int bs = options_.batchSize <= 0 ? n : std::min(options_.batchSize, n);
     const int batches = (n + bs - 1) / bs;
     const double baseLr = optimizer_.learningRate();

@@ -458,6 +458,21 @@ private slots:
                      e.what());
         }
         QVERIFY_THROWS_EXCEPTION(InputError, trainer.fit(TensorDataset(Tensor({0, 4}), Tensor({0, 1}))));
+        TrainOptions split;
+        split.validationSplit = 0.9;
+        Trainer tiny(g, *loss, *opt, split);
+        try {
+            tiny.fit(TensorDataset(Tensor({1, 4}), Tensor({1, 1})));
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("leaves no training samples out of 1"), e.what());
+        }
+        try {
+            trainer.fit(TensorDataset(Tensor({5, 4}), Tensor({5, 2})));
+            QFAIL("no error");
+        } catch (const ShapeError& e) {
+            QVERIFY2(QString(e.what()).contains("mse: prediction (5, 1) and target (5, 2)"), e.what());
+        }
         const TrainOptions back = TrainOptions::fromJson(Json{{"epochs", 7}, {"batch_size", 0}, {"metrics", {"accuracy"}}});
         QCOMPARE(back.epochs, 7);
         QCOMPARE(back.batchSize, 0);
