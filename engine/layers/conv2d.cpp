@@ -97,7 +97,7 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     y.resize({N, F, geom_.outH, geom_.outW});
     const bool pointwise = geom_.isPointwise();
     // The cache lets backward skip im2col; inference passes need only one buffer per thread.
-    const bool cache = mode == Mode::Training && !pointwise;
+    const bool cache = cacheColumns_ && mode == Mode::Training && !pointwise;
     cachedInput_ = nullptr;
     if (cache) colCache_.resize({N, K, P});
     const int threads = omp_get_max_threads();
@@ -117,8 +117,13 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
             col = buf;
         }
         Mat Y(y.sample(n), F, P);
-        Y.noalias() = W * ConstMat(col, K, P);
-        if (useBias_) Y.colwise() += bias_.vec();
+        if (useBias_) {
+            // Start from the bias and let the product accumulate into it (no extra pass).
+            for (int f = 0; f < F; ++f) Y.row(f).setConstant(bias_[f]);
+            Y.noalias() += W * ConstMat(col, K, P);
+        } else {
+            Y.noalias() = W * ConstMat(col, K, P);
+        }
     }
     if (cache) cachedInput_ = x.data();
 }

@@ -28,6 +28,8 @@ public:
     Tensor& kernel() { return kernel_; }
     Tensor& bias() { return bias_; }
     const Padding& padding() const { return padding_; }
+    // Whether a training forward keeps im2col columns for backward (else backward recomputes them).
+    void setCacheColumns(bool on) { cacheColumns_ = on; }
 
 private:
     WindowGeometry geometry(const Shape& input) const;
@@ -42,6 +44,7 @@ private:
     Tensor bias_, biasGrad_;      // (filters)
 
     WindowGeometry geom_;
+    bool cacheColumns_ = true;
     // Training forward keeps every sample's columns for backward: (N, C·kh·kw, Ho·Wo).
     Tensor colCache_;
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
