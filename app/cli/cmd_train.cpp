@@ -11,6 +11,7 @@
 #include "dataset_options.h"
 #include "graph/templates.h"
 #include "run_dir.h"
+#include "train_images.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
 #include "train/trainer.h"
@@ -23,7 +24,8 @@ const char* kTrainHelp = R"(usage: deepfield-cli train --model <template|model.j
 
   --model NAME|FILE       a template (mlp-colors, mlp-photoz, cnn-morphology, cnn-morphology-3band)
                           or a network JSON file (fresh weights are drawn)
-  --data FILE             training table (CSV with a header row)
+  --data FILE|DIR         training table (CSV with a header row), or an image folder with
+                          labels.csv (filename + class column, e.g. from 'deepfield-cli simulate')
   --features A,B-C,...    inputs: columns or differences of two columns (u-g); default: every
                           column except the target
   --target COLUMN         text column → classification, numeric → regression; default: 'class'
@@ -39,6 +41,14 @@ const char* kTrainHelp = R"(usage: deepfield-cli train --model <template|model.j
   --seed S                weights, shuffling and splits, default 0
   --loss NAME             default: sparse_categorical_crossentropy (classes) or mse (regression)
   --drop-missing          skip rows with empty or NaN cells instead of stopping
+image folders (applied to --data and --test; --augment to training images only):
+  --target COLUMN         class column; default label, class or *_class
+  --crop P|F              centre crop: pixels (48) or a fraction of the side (0.5)
+  --image-size N          resize to N x N (area average down, bilinear up)
+  --grey                  mean of the channels
+  --bands g,r|0,1         channels by FITS BANDS name or number
+  --stretch S             linear (default), asinh, log, sqrt; then per-image normalisation
+  --augment LIST          rot90,flip,rotate[=deg],shift[=px],zoom[=f],noise[=sigma],blur[=fwhm]
   --out DIR               run folder: model.json, weights.safetensors, history.csv, metrics.json
 )";
 
@@ -129,11 +139,16 @@ int runTrain(Args& args) {
     to.seed = std::uint64_t(args.getInt("seed", 0, 0));
     const std::string lossName = args.get("loss", "");
     const bool dropMissing = args.flag("drop-missing");
-    const bool grey = args.flag("grey");
+    const ImageDataArgs images = readImageDataArgs(args);  // --crop --image-size --grey --bands --stretch --augment
     args.finish();
     if (!(oo.learningRate > 0)) throw UsageError("option --lr must be positive");
     if (!testPath.empty() && testSplit > 0) throw UsageError("give either --test or --test-split, not both");
-    if (grey) throw UsageError("--grey applies to image folders; --data '" + dataPath + "' is a table");
+    if (isImageFolder(dataPath))
+        return trainOnImageFolder({model, dataPath, testPath, out, target, task, optimizerName, lossName, testSplit,
+                                   validationSplit, to, oo, images});
+    if (images.imageOnlyOptionGiven)
+        throw UsageError("--crop, --image-size, --grey, --bands, --stretch and --augment apply to image folders; --data '" +
+                         dataPath + "' is a table");
     if (task != "" && task != "classification" && task != "regression")
         throw UsageError("option --task must be classification or regression, got '" + task + "'");
 

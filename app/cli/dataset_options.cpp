@@ -1,21 +1,31 @@
 #include "dataset_options.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
+#include "data/fits.h"
 
 namespace deepfield::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+std::string c_join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+    return s;
+}
+}  // namespace
 
 void requireTableFile(const std::string& path, const std::string& option) {
     std::error_code ec;
     if (!fs::exists(path, ec))
         throw InputError("--" + option + " '" + path + "' does not exist");
     if (fs::is_directory(path, ec))
-        // Image folders (one sub-folder per class) arrive with the image dataset; this is the branch.
-        throw InputError("--" + option + " '" + path + "' is a folder: image folders need the image-folder dataset, "
-                         "which this build does not have yet; pass a CSV table");
+        throw InputError("--" + option + " '" + path + "' is a folder without labels.csv: an image folder needs a "
+                         "labels.csv with a filename column; otherwise pass a CSV table");
 }
 
 LoadedData loadTrainingTable(const std::string& path, std::vector<std::string> features, std::string target,
@@ -74,6 +84,73 @@ std::vector<int> labelsOf(const TableData& d, const TableSpec& spec) {
     if (spec.task != "classification") return labels;
     for (std::size_t i = 0; i < d.targets.size(); ++i) labels.push_back(int(d.targets[i]));
     return labels;
+}
+
+ImageDataArgs readImageDataArgs(Args& args) {
+    ImageDataArgs a;
+    a.crop = args.get("crop", "");
+    a.imageSize = args.getInt("image-size", 0, 1);
+    a.grey = args.flag("grey");
+    a.bands = args.getList("bands");
+    a.stretch = args.get("stretch", "linear");
+    a.augment = args.getList("augment");
+    a.imageOnlyOptionGiven = !a.crop.empty() || a.imageSize > 0 || a.grey || !a.bands.empty() ||
+                             args.has("stretch") || !a.augment.empty();
+    return a;
+}
+
+bool isImageFolder(const std::string& path) {
+    std::error_code ec;
+    return fs::is_directory(path, ec) && fs::exists(fs::path(path) / "labels.csv", ec);
+}
+
+ImageFolderOptions imageFolderOptions(const ImageDataArgs& a, const std::string& folder, const std::string& target) {
+    ImageFolderOptions o;
+    o.labelColumn = target;
+    PreprocessSpec& p = o.preprocess;
+    if (!a.crop.empty()) {
+        double crop = 0;
+        if (!parseNumber(a.crop, crop) || !(crop > 0))
+            throw UsageError("--crop must be a fraction in (0, 1] or a size in pixels, got '" + a.crop + "'");
+        p.crop = crop;
+    }
+    p.imageSize = a.imageSize;
+    p.grey = a.grey;
+    p.stretch = stretchKindFromString(a.stretch);
+    p.normalise = Normalisation::PerImage;
+    if (!a.bands.empty()) {
+        // Band names -> channel numbers through the BANDS card of the first FITS image.
+        std::vector<std::string> names;
+        const Table labels = readCsv((fs::path(folder) / "labels.csv").string());
+        const int fileCol = labels.requireColumn("filename");
+        if (labels.rowCount() > 0) {
+            const std::string first = (fs::path(folder) / labels.rows[0][std::size_t(fileCol)]).string();
+            if (detectImageFormat(first) == ImageFormat::Fits)
+                for (const FitsCard& c : readFitsCards(first, 0))
+                    if (c.keyword == "BANDS") {
+                        std::string item;
+                        for (char ch : c.value + ",") {
+                            if (ch == ',') {
+                                if (!item.empty()) names.push_back(item);
+                                item.clear();
+                            } else if (ch != ' ') {
+                                item += ch;
+                            }
+                        }
+                    }
+        }
+        for (const std::string& b : a.bands) {
+            const auto it = std::find(names.begin(), names.end(), b);
+            double index = 0;
+            if (it != names.end()) p.channels.push_back(int(it - names.begin()));
+            else if (parseNumber(b, index) && index >= 0 && std::floor(index) == index) p.channels.push_back(int(index));
+            else
+                throw UsageError("--bands: '" + b + "' is neither a band of the images (" +
+                                 (names.empty() ? std::string("no BANDS card") : "BANDS " + c_join(names)) +
+                                 ") nor a channel number");
+        }
+    }
+    return o;
 }
 
 }  // namespace deepfield::cli

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "data/dataset.h"
+#include "data/image_folder.h"
 #include "data/table.h"
 
 namespace deepfield::cli {
@@ -33,5 +35,22 @@ std::shared_ptr<TensorDataset> makeDataset(const TableData& d, const std::vector
 std::shared_ptr<TensorDataset> makeDataset(const TableData& d, const Standardizer& s);
 // Class labels of a classification (for stratified splits); empty for regressions.
 std::vector<int> labelsOf(const TableData& d, const TableSpec& spec);
+
+// Image folders (--data DIR holding labels.csv and the images): the options below apply to
+// --data and --test alike; --augment only to the training samples.
+struct ImageDataArgs {
+    std::string crop;                  // "": none; "0.5": fraction of the side; "48": pixels
+    int imageSize = 0;                 // --image-size N
+    bool grey = false;                 // --grey
+    std::vector<std::string> bands;    // --bands g,r or channel numbers 0,1
+    std::string stretch = "linear";    // --stretch linear|asinh|log|sqrt
+    std::vector<std::string> augment;  // --augment rot90,flip,rotate,shift,zoom,noise
+    bool imageOnlyOptionGiven = false;
+};
+ImageDataArgs readImageDataArgs(Args& args);
+bool isImageFolder(const std::string& path);
+// The preprocessing those options mean for the images of `folder` (band names are looked up in
+// the BANDS card of the folder's first FITS image, as written by `deepfield-cli simulate`).
+ImageFolderOptions imageFolderOptions(const ImageDataArgs& a, const std::string& folder, const std::string& target);
 
 }  // namespace deepfield::cli

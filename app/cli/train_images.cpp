@@ -1,0 +1,183 @@
+#include "train_images.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/augment.h"
+#include "graph/templates.h"
+#include "run_dir.h"
+#include "train/loss.h"
+
+namespace deepfield::cli {
+
+namespace {
+
+Graph imageModel(const std::string& model, const Shape& input, int outputs) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(model, ec)) return makeTemplate(model, TemplateOptions{input, outputs});
+    const std::string path = fs::is_directory(model, ec) ? (fs::path(model) / "model.json").string() : model;
+    Json j;
+    try {
+        j = Json::parse(readFile(path));
+    } catch (const Json::parse_error& e) {
+        throw InputError("--model '" + path + "' is not valid JSON: " + e.what());
+    }
+    Graph g = Graph::fromJson(j);
+    g.build();
+    if (g.inputShapes().size() != 1 || g.inputShapes()[0] != input)
+        throw InputError("--model '" + path + "' takes inputs of shape " + toString(g.inputShapes()[0]) +
+                         " but the images give " + toString(input) + "; use --image-size, --crop, --grey or --bands");
+    if (g.outputShapes().size() != 1 || g.outputShapes()[0] != Shape{outputs})
+        throw InputError("--model '" + path + "' has outputs of shape " + toString(g.outputShapes()[0]) +
+                         " but the data needs " + std::to_string(outputs));
+    return g;
+}
+
+class EpochPrinter : public TrainObserver {
+public:
+    explicit EpochPrinter(int epochs) : epochs_(epochs) {}
+    void onEpochEnd(const EpochStats& e) override {
+        char buf[96];
+        std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(epochs_);
+        auto add = [&](const std::string& name, double v) {
+            std::snprintf(buf, sizeof buf, "  %s %.4f", name.c_str(), v);
+            line += buf;
+        };
+        add("loss", e.trainLoss);
+        if (!std::isnan(e.valLoss)) add("val_loss", e.valLoss);
+        for (const auto& [name, v] : e.trainMetrics) add(name, v);
+        for (const auto& [name, v] : e.valMetrics) add("val_" + name, v);
+        std::snprintf(buf, sizeof buf, "  %.2f s", e.seconds);
+        std::cout << line << buf << std::endl;
+    }
+
+private:
+    int epochs_;
+};
+
+}  // namespace
+
+int trainOnImageFolder(const ImageTrainRequest& r) {
+    if (r.task == "regression")
+        throw UsageError("image folders train classifiers here; --task regression needs numeric targets (not yet)");
+    const AugmentSpec augment = parseAugmentations(r.images.augment);
+    RunWriter run(r.out);
+
+    auto progress = [](const std::string& what) {
+        return [what](int done, int total) {
+            if (done == total || done % 256 == 0) std::cerr << "loading " << what << ": " << done << "/" << total << "\r" << std::flush;
+            if (done == total) std::cerr << "\n";
+        };
+    };
+    ImageFolderOptions options = imageFolderOptions(r.images, r.data, r.target);
+    auto data = std::make_shared<ImageFolderDataset>(r.data, options, progress(r.data));
+    const std::vector<int>& labels = data->labels();
+    std::vector<int> pool(std::size_t(data->size())), trainIdx, valIdx, testIdx;
+    for (int i = 0; i < data->size(); ++i) pool[std::size_t(i)] = i;
+    if (r.testSplit > 0) {
+        auto [a, b] = splitIndices(data->size(), r.testSplit, r.train.seed, labels);
+        pool = a;
+        testIdx = b;
+    }
+    if (r.validationSplit > 0) {
+        std::vector<int> poolLabels;
+        for (int i : pool) poolLabels.push_back(labels[std::size_t(i)]);
+        auto [a, b] = splitIndices(int(pool.size()), r.validationSplit, r.train.seed + 1, poolLabels);
+        for (int i : a) trainIdx.push_back(pool[std::size_t(i)]);
+        for (int i : b) valIdx.push_back(pool[std::size_t(i)]);
+    } else {
+        trainIdx = pool;
+    }
+    if (trainIdx.empty()) throw InputError("'" + r.data + "': no images left for training after the splits");
+    std::shared_ptr<const Dataset> train = std::make_shared<SubsetDataset>(data, trainIdx);
+    if (augment.any()) train = std::make_shared<AugmentedDataset>(train, augment, r.train.seed + 2);
+    std::shared_ptr<const Dataset> val, test;
+    if (!valIdx.empty()) val = std::make_shared<SubsetDataset>(data, valIdx);
+    if (!testIdx.empty()) test = std::make_shared<SubsetDataset>(data, testIdx);
+    if (!r.test.empty()) {
+        if (!isImageFolder(r.test))
+            throw InputError("--test '" + r.test + "' must be an image folder with labels.csv like --data");
+        ImageFolderOptions testOptions = imageFolderOptions(r.images, r.test, data->labelColumn());
+        testOptions.classes = data->classes();
+        auto t = std::make_shared<ImageFolderDataset>(r.test, testOptions, progress(r.test));
+        if (t->inputShape() != data->inputShape())
+            throw InputError("--test '" + r.test + "' gives images of shape " + toString(t->inputShape()) +
+                             ", the training images " + toString(data->inputShape()) + "; use --image-size");
+        test = t;
+    }
+
+    const int classes = int(data->classes().size());
+    Graph graph = imageModel(r.model, data->inputShape(), classes);
+    graph.build();
+    graph.reset(r.train.seed);
+    const auto loss = makeLoss(r.loss.empty() ? "sparse_categorical_crossentropy" : r.loss);
+    const auto optimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
+    TrainOptions to = r.train;
+    to.metrics = {"accuracy"};
+    to.accuracyThreshold = 0.0f;
+    to.validationSplit = 0;
+
+    std::cout << "data: image folder '" << r.data << "' " << train->size() << " training, " << (val ? val->size() : 0)
+              << " validation" << (test ? ", " + std::to_string(test->size()) + " test" : std::string())
+              << " images of shape " << toString(data->inputShape()) << "\nclassification: column '"
+              << data->labelColumn() << "' (classes";
+    for (const auto& c : data->classes()) std::cout << " " << c;
+    std::cout << ")";
+    if (augment.any()) std::cout << "; augmentation " << toString(augment);
+    std::cout << "\nmodel: " << r.model << ", " << graph.parameterCount() << " parameters; loss " << loss->name() << ", "
+              << optimizer->name() << " lr " << r.optimizerOptions.learningRate << ", batch " << to.batchSize << ", "
+              << to.epochs << " epochs, seed " << to.seed << std::endl;
+
+    Trainer trainer(graph, *loss, *optimizer, to);
+    EpochPrinter printer(to.epochs);
+    const History history = trainer.fit(*train, val.get(), &printer);
+    if (history.diverged) throw Error(history.stopReason + " No run was written.");
+
+    TableSpec spec;  // what evaluationJson needs: the task and the class names
+    spec.task = "classification";
+    spec.target = data->labelColumn();
+    spec.classes = data->classes();
+    Json modelJson = graph.toJson();
+    const PreprocessSpec& p = data->options().preprocess;
+    Json pre{{"input", "image_folder"},
+             {"target", data->labelColumn()},
+             {"task", "classification"},
+             {"classes", data->classes()},
+             {"crop", p.crop},
+             {"image_size", p.imageSize},
+             {"grey", p.grey},
+             {"channels", p.channels},
+             {"stretch", toString(p.stretch)},
+             {"normalise", toString(p.normalise)},
+             {"augment", toString(augment)},
+             {"input_shape", data->inputShape()}};
+    modelJson["preprocessing"] = pre;
+    Json training = to.toJson();
+    training["validation_split"] = r.validationSplit;
+    training["test_split"] = r.testSplit;
+    training["model"] = r.model;
+    training["data"] = r.data;
+    if (!r.test.empty()) training["test"] = r.test;
+    training["loss"] = loss->name();
+    training["optimizer"] = Json{{"name", optimizer->name()}, {"options", r.optimizerOptions.toJson()}};
+    training["stop_reason"] = history.stopReason;
+    modelJson["training"] = training;
+    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
+    graph.saveWeights(run.file("weights.safetensors"));
+    writeFileAtomically(run.file("history.csv"), history.toCsv());
+    if (test) {
+        const Json metrics = evaluationJson(graph, *test, spec);
+        writeFileAtomically(run.file("metrics.json"), metrics.dump(2) + "\n");
+        std::cout << "test: " << metrics.dump() << "\n";
+    }
+    run.commit();
+    std::cout << "run written to '" << r.out << "'" << std::endl;
+    return 0;
+}
+
+}  // namespace deepfield::cli
