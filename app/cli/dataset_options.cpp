@@ -24,8 +24,8 @@ void requireTableFile(const std::string& path, const std::string& option) {
     if (!fs::exists(path, ec))
         throw InputError("--" + option + " '" + path + "' does not exist");
     if (fs::is_directory(path, ec))
-        throw InputError("--" + option + " '" + path + "' is a folder without labels.csv: an image folder needs a "
-                         "labels.csv with a filename column; otherwise pass a CSV table");
+        throw InputError("--" + option + " '" + path + "' is a folder: image folders need a labels.csv with a "
+                         "filename column and a class column; otherwise pass a CSV table");
 }
 
 LoadedData loadTrainingTable(const std::string& path, std::vector<std::string> features, std::string target,
