@@ -15,10 +15,12 @@ std::string toString(const Shape& shape);
 std::size_t product(const Shape& shape);
 
 using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatrixMap = Eigen::Map<MatrixRM, Eigen::Aligned16>;
-using ConstMatrixMap = Eigen::Map<const MatrixRM, Eigen::Aligned16>;
-using VectorMap = Eigen::Map<Eigen::VectorXf, Eigen::Aligned16>;
-using ConstVectorMap = Eigen::Map<const Eigen::VectorXf, Eigen::Aligned16>;
+// Unaligned maps: views may start at any sample or row (tensor.sample(n)), and with AVX the
+// cost of unaligned loads is negligible next to a wrong-alignment crash.
+using MatrixMap = Eigen::Map<MatrixRM>;
+using ConstMatrixMap = Eigen::Map<const MatrixRM>;
+using VectorMap = Eigen::Map<Eigen::VectorXf>;
+using ConstVectorMap = Eigen::Map<const Eigen::VectorXf>;
 
 class Tensor {
 public:

@@ -88,8 +88,9 @@ double Trainer::trainBatch(const Tensor& x, const Tensor& y, double& gradientNor
     return std::isfinite(gradientNorm) ? loss : gradientNorm;
 }
 
-bool Trainer::waitIfPaused(TrainControl* c) {
+bool Trainer::waitIfPaused(TrainControl* c, TrainObserver* observer) {
     if (!c) return true;
+    bool told = false;
     for (;;) {
         if (c->cancel) return false;
         int allowed = c->stepsAllowed.load();
@@ -99,6 +100,8 @@ bool Trainer::waitIfPaused(TrainControl* c) {
             continue;
         }
         if (!c->pause && allowed < 0) return true;
+        if (!told && observer) observer->onWaiting();
+        told = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }
@@ -217,7 +220,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         RowCollector epochPred, epochTarget;
         const bool wantMetrics = !options_.metrics.empty();
         for (int b = 0; b < batches; ++b) {
-            if (!waitIfPaused(control)) {
+            if (!waitIfPaused(control, observer)) {
                 history.stopReason = "cancelled";
                 return history;
             }

@@ -67,6 +67,8 @@ public:
     virtual ~TrainObserver() = default;
     virtual void onBatchEnd(const BatchStats&) {}
     virtual void onEpochEnd(const EpochStats&) {}
+    // The run is paused (or has finished its granted steps) and waits: show everything now.
+    virtual void onWaiting() {}
 };
 
 // Set from any thread; the trainer checks them before every batch. Cancel wins over all.
@@ -98,7 +100,7 @@ public:
 
 private:
     double trainBatch(const Tensor& x, const Tensor& y, double& gradientNorm);
-    bool waitIfPaused(TrainControl* control);
+    bool waitIfPaused(TrainControl* control, TrainObserver* observer);
 
     Graph& graph_;
     const Loss& loss_;

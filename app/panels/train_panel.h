@@ -1,0 +1,70 @@
+#pragma once
+// Train panel: loss, optimizer and hyper-parameters; Start / Pause / Resume / Stop / Step;
+// progress with speed and time remaining; live learning curves. It shows what it is given
+// and emits what the user asked for; the main window runs the training.
+#include <QElapsedTimer>
+#include <QWidget>
+
+#include "train/optimizer.h"
+#include "train/trainer.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+class QPushButton;
+class QProgressBar;
+class QLabel;
+class QCheckBox;
+
+namespace deepfield::widgets {
+class LearningCurvePlot;
+}
+
+namespace deepfield::app {
+
+struct TrainSettings {
+    std::string loss = "sparse_categorical_crossentropy";
+    std::string optimizer = "adam";
+    OptimizerOptions optimizerOptions;
+    TrainOptions options;
+    Json toJson() const;
+    static TrainSettings fromJson(const Json& j);
+};
+
+class TrainPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainPanel(QWidget* parent = nullptr);
+
+    TrainSettings settings() const;
+    void setSettings(const TrainSettings& s);
+    void setRunning(bool running, bool paused = false);
+    void setCanTrain(bool ok, const QString& why = {});  // disables Start with a reason
+    void resetProgress(int epochs);
+    void showBatches(const QVector<double>& x, const QVector<double>& loss, const BatchStats& last);
+    void showEpoch(const EpochStats& stats);
+    void showMessage(const QString& text, bool error = false);
+    widgets::LearningCurvePlot* curves() const { return curves_; }
+
+signals:
+    void startRequested();
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
+    void stepRequested();
+    void settingsChanged();
+
+private:
+    QComboBox *loss_, *optimizer_, *schedule_;
+    QDoubleSpinBox *lr_, *validationSplit_;
+    QSpinBox *batchSize_, *epochs_, *seed_, *patience_;
+    QPushButton *start_, *pause_, *stop_, *step_;
+    QProgressBar* progress_;
+    QLabel *status_, *message_;
+    widgets::LearningCurvePlot* curves_;
+    int totalEpochs_ = 1;
+    QElapsedTimer elapsed_;
+    bool paused_ = false;
+};
+
+}  // namespace deepfield::app

@@ -1,0 +1,183 @@
+// The studio as a person uses it: load simulated galaxies, train a CNN while watching the
+// curves, stop, save, reopen.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "learning_curve_plot.h"
+#include "main_window.h"
+#include "network_editor.h"
+#include "panels/data_panel.h"
+#include "panels/network_panel.h"
+#include "panels/train_panel.h"
+#include "training/training_controller.h"
+
+using namespace deepfield;
+using namespace deepfield::app;
+
+namespace {
+Json smallSimulatedSet() {
+    return Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 240}, {"size", 32},
+                {"bands", {"r"}},      {"seed", 3}};
+}
+
+void prepare(MainWindow& w, int epochs) {
+    w.dataPanel()->setSource(smallSimulatedSet());
+    w.dataPanel()->waitUntilLoaded();
+    QTRY_VERIFY_WITH_TIMEOUT(w.dataPanel()->hasDataset(), 20000);
+    w.networkPanel()->setNetwork(NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 4));
+    TrainSettings s = w.trainPanel()->settings();
+    s.options.epochs = epochs;
+    s.options.batchSize = 16;
+    s.options.validationSplit = 0.25;
+    s.options.seed = 5;
+    w.trainPanel()->setSettings(s);
+}
+
+// Records the longest gap between ticks of a 5 ms timer on the UI thread.
+class StallProbe : public QObject {
+public:
+    StallProbe() {
+        timer_.setInterval(5);
+        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
+            if (clock_.isValid()) worst_ = std::max(worst_, clock_.restart());
+            else clock_.start();
+        });
+        timer_.start();
+    }
+    qint64 worst() const { return worst_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 worst_ = 0;
+};
+}  // namespace
+
+class TestStudio : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void trainsWithLiveCurvesAndStops() {
+        MainWindow w;
+        w.setOfferRecovery(false);
+        w.show();
+        prepare(w, 400);  // far more than the test waits for: it stops the run
+        auto* curves = w.trainPanel()->curves();
+        QSignalSpy batches(w.training(), &TrainingController::batchesReady);
+        QSignalSpy epochs(w.training(), &TrainingController::epochFinished);
+        QSignalSpy finished(w.training(), &TrainingController::finished);
+
+        StallProbe probe;
+        w.startTraining();
+        QVERIFY(w.training()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.count() >= 2, 120000);
+        QVERIFY(curves->batchPointCount() > 10);
+        QCOMPARE(curves->epochCount(), epochs.count());
+        // Batch updates are throttled: far fewer signals than batches.
+        QVERIFY(batches.count() < curves->batchPointCount());
+
+        // Pause: the worker waits before its next batch; once every point has arrived,
+        // Stop must not run a single further batch.
+        w.training()->pause();
+        QTest::qWait(200);
+        const int before = curves->batchPointCount();
+        w.stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 10000);
+        QCOMPARE(curves->batchPointCount(), before);
+        QVERIFY(epochs.count() < 400);
+        qInfo("longest UI-thread stall while training: %lld ms", probe.worst());
+        QVERIFY2(probe.worst() < 50, qPrintable(QString("UI stalled %1 ms").arg(probe.worst())));
+
+        const auto result = finished.first().first().value<std::shared_ptr<TrainingResult>>();
+        QVERIFY(result->error.isEmpty());
+        QCOMPARE(QString::fromStdString(result->history.stopReason), QString("cancelled"));
+        QCOMPARE(int(result->history.batchLosses.size()), before);
+
+        // Stop while running: the run ends within about one batch (milliseconds here).
+        QSignalSpy finished2(w.training(), &TrainingController::finished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(curves->batchPointCount() > 20, 60000);
+        QElapsedTimer t;
+        t.start();
+        w.stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(finished2.count() == 1, 10000);
+        qInfo("stop took effect after %lld ms", t.elapsed());
+        QVERIFY(t.elapsed() < 2000);
+    }
+
+    void saveAndReopenProject() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("galaxies.dfproj");
+        Project saved;
+        {
+            MainWindow w;
+            w.setOfferRecovery(false);
+            prepare(w, 2);
+            QSignalSpy finished(w.training(), &TrainingController::finished);
+            w.startTraining();
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+            QVERIFY(w.isModified());
+            QVERIFY(w.saveProjectAs(path));
+            QVERIFY(!w.isModified());
+            saved = w.currentProject();
+        }
+        QCOMPARE(int(saved.history.size()), 2);
+        QVERIFY(saved.weights.has_value());
+
+        MainWindow w2;
+        w2.setOfferRecovery(false);
+        QVERIFY(w2.openProject(path));
+        w2.dataPanel()->waitUntilLoaded();
+        const Project reopened = w2.currentProject();
+        QCOMPARE(reopened.network, saved.network);
+        QCOMPARE(reopened.dataSource, saved.dataSource);
+        QCOMPARE(reopened.training.toJson(), saved.training.toJson());
+        QCOMPARE(reopened.history, saved.history);
+        QVERIFY(reopened.weights.has_value());
+        QCOMPARE(reopened.weights->tensors.size(), saved.weights->tensors.size());
+        for (const auto& [name, t] : saved.weights->tensors)
+            QCOMPARE(reopened.weights->tensors.at(name).values(), t.values());
+        QCOMPARE(w2.trainPanel()->curves()->epochCount(), 2);
+    }
+
+    void corruptedProjectIsRefusedAndLeftUntouched() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("broken.dfproj");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": \"deepfield-project\", \"version\": 1, \"network\": ");  // cut off mid-file
+        f.close();
+        const QByteArray before = [&] {
+            QFile r(path);
+            r.open(QIODevice::ReadOnly);
+            return r.readAll();
+        }();
+        try {
+            Project::load(path);
+            QFAIL("a truncated project must not load");
+        } catch (const std::exception& e) {
+            QVERIFY(QString(e.what()).contains("broken.dfproj"));
+        }
+        QFile r(path);
+        QVERIFY(r.open(QIODevice::ReadOnly));
+        QCOMPARE(r.readAll(), before);
+        // A foreign JSON file is named as such.
+        QFile g(dir.filePath("other.dfproj"));
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write("{\"hello\": 1}");
+        g.close();
+        try {
+            Project::load(dir.filePath("other.dfproj"));
+            QFAIL("a foreign file must not load");
+        } catch (const std::exception& e) {
+            QVERIFY(QString(e.what()).contains("not a DeepField project"));
+        }
+    }
+};
+
+QTEST_MAIN(TestStudio)
+#include "tst_studio.moc"
