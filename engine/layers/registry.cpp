@@ -13,6 +13,8 @@ const LayerRegistry& LayerRegistry::instance() {
         registerPoolingLayers(r);
         registerNormalizationLayers(r);
         registerMergeLayers(r);
+        registerUpsamplingLayers(r);
+        registerGenerativeLayers(r);
         return r;
     }();
     return registry;

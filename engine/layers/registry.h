@@ -51,5 +51,7 @@ void registerConvolutionLayers(LayerRegistry& r);
 void registerPoolingLayers(LayerRegistry& r);
 void registerNormalizationLayers(LayerRegistry& r);
 void registerMergeLayers(LayerRegistry& r);
+void registerUpsamplingLayers(LayerRegistry& r);  // Conv2DTranspose, UpSampling2D, ZeroPadding2D, Cropping2D
+void registerGenerativeLayers(LayerRegistry& r);  // generative/sampling.cpp
 
 }  // namespace deepfield
