@@ -86,3 +86,119 @@ Graph makeTemplate(const std::string& name, const TemplateOptions& options) {
 }
 
 }  // namespace deepfield
+
+// ---- Generative templates (issue #5): graph pairs, see templates.h ----
+namespace deepfield {
+
+std::vector<TemplateInfo> generativeTemplateList() {
+    return {
+        {"vae-latent",
+         "VAE: Conv2D 3×3 s2 (32, 64, 128) ReLU → Dense μ, log σ² (latent 2) → Sampling; decoder Dense 8192 ReLU → "
+         "128×8×8 → Conv2DTranspose 3×3 s2 (64, 32, 1), sigmoid",
+         "generative", {1, 64, 64}, 2},
+        {"dcgan",
+         "DCGAN: G Dense 8192 BN ReLU → 128×8×8 → Conv2DTranspose 4×4 s2 (64, 32 BN ReLU, 1) tanh; D Conv2D 4×4 s2 "
+         "(32 LeakyReLU, 64, 128 BN LeakyReLU) → Dense 1 logit",
+         "generative", {1, 64, 64}, 64},
+        {"wgan", "WGAN (weight clipping, n_critic): the DCGAN generator and a critic with the discriminator's layers",
+         "generative", {1, 64, 64}, 64},
+    };
+}
+
+bool isGenerativeTemplate(const std::string& name) {
+    for (const TemplateInfo& t : generativeTemplateList())
+        if (t.name == name) return true;
+    return false;
+}
+
+GraphPair makeGenerativeTemplate(const std::string& name, const GenerativeTemplateOptions& o) {
+    if (!isGenerativeTemplate(name))
+        throw InputError("unknown generative template '" + name + "'; known: vae-latent, dcgan, wgan");
+    const Shape img = o.imageShape.empty() ? Shape{1, 64, 64} : o.imageShape;
+    if (img.size() != 3 || img[0] < 1 || img[1] < 8 || img[2] < 8 || img[1] % 8 || img[2] % 8)
+        throw InputError("template '" + name + "' takes images (C, H, W) with H and W multiples of 8, got " +
+                         toString(img));
+    const int b = o.baseFilters > 0 ? o.baseFilters : 32;
+    const int h8 = img[1] / 8, w8 = img[2] / 8, c = img[0];
+    const bool vae = name == "vae-latent";
+    const int latent = o.latent > 0 ? o.latent : (vae ? 2 : 64);
+    GraphPair p;
+    if (vae) {
+        Graph& e = p.first;
+        e.add("input", "Input", Json{{"shape", img}});
+        std::string prev = "input";
+        for (int i = 0; i < 3; ++i) {
+            const std::string k = std::to_string(i + 1);
+            e.add("conv2d_" + k, "Conv2D", Json{{"filters", b << i}, {"kernel_size", 3}, {"strides", 2}, {"padding", 1}},
+                  {prev});
+            e.add("relu_" + k, "ReLU", Json::object(), {"conv2d_" + k});
+            prev = "relu_" + k;
+        }
+        e.add("flatten", "Flatten", Json::object(), {prev});
+        e.add("z_mean", "Dense", Json{{"units", latent}}, {"flatten"});
+        e.add("z_log_var", "Dense", Json{{"units", latent}}, {"flatten"});
+        e.add("z", "Sampling", Json{{"beta", o.beta}}, {"z_mean", "z_log_var"});
+        e.setOutputs({"z_mean", "z_log_var", "z"});
+        Graph& d = p.second;
+        d.add("latent", "Input", Json{{"shape", {latent}}});
+        d.add("dense", "Dense", Json{{"units", 4 * b * h8 * w8}}, {"latent"});
+        d.add("relu_1", "ReLU", Json::object(), {"dense"});
+        d.add("reshape", "Reshape", Json{{"target_shape", {4 * b, h8, w8}}}, {"relu_1"});
+        prev = "reshape";
+        const int filters[] = {2 * b, b, c};
+        for (int i = 0; i < 3; ++i) {
+            const std::string k = std::to_string(i + 1);
+            d.add("conv2d_transpose_" + k, "Conv2DTranspose",
+                  Json{{"filters", filters[i]}, {"kernel_size", 3}, {"strides", 2}, {"padding", 1}, {"output_padding", 1}},
+                  {prev});
+            const std::string act = i < 2 ? "relu_" + std::to_string(i + 2) : "output";
+            d.add(act, i < 2 ? "ReLU" : "Sigmoid", Json::object(), {"conv2d_transpose_" + k});
+            prev = act;
+        }
+        d.setOutputs({"output"});
+        return p;
+    }
+    Graph& g = p.first;
+    g.add("latent", "Input", Json{{"shape", {latent}}});
+    g.add("dense", "Dense", Json{{"units", 4 * b * h8 * w8}}, {"latent"});
+    g.add("batch_normalization_1", "BatchNormalization", Json::object(), {"dense"});
+    g.add("relu_1", "ReLU", Json::object(), {"batch_normalization_1"});
+    g.add("reshape", "Reshape", Json{{"target_shape", {4 * b, h8, w8}}}, {"relu_1"});
+    std::string prev = "reshape";
+    const int gFilters[] = {2 * b, b, c};
+    for (int i = 0; i < 3; ++i) {
+        const std::string k = std::to_string(i + 1);
+        g.add("conv2d_transpose_" + k, "Conv2DTranspose",
+              Json{{"filters", gFilters[i]}, {"kernel_size", 4}, {"strides", 2}, {"padding", 1}}, {prev});
+        prev = "conv2d_transpose_" + k;
+        if (i < 2) {
+            const std::string j = std::to_string(i + 2);
+            g.add("batch_normalization_" + j, "BatchNormalization", Json::object(), {prev});
+            g.add("relu_" + j, "ReLU", Json::object(), {"batch_normalization_" + j});
+            prev = "relu_" + j;
+        }
+    }
+    g.add("output", "Tanh", Json::object(), {prev});
+    g.setOutputs({"output"});
+    Graph& d = p.second;
+    d.add("input", "Input", Json{{"shape", img}});
+    prev = "input";
+    for (int i = 0; i < 3; ++i) {
+        const std::string k = std::to_string(i + 1);
+        d.add("conv2d_" + k, "Conv2D", Json{{"filters", b << i}, {"kernel_size", 4}, {"strides", 2}, {"padding", 1}},
+              {prev});
+        prev = "conv2d_" + k;
+        if (i > 0) {
+            d.add("batch_normalization_" + k, "BatchNormalization", Json::object(), {prev});
+            prev = "batch_normalization_" + k;
+        }
+        d.add("leaky_relu_" + k, "LeakyReLU", Json{{"alpha", 0.2}}, {prev});
+        prev = "leaky_relu_" + k;
+    }
+    d.add("flatten", "Flatten", Json::object(), {prev});
+    d.add("output", "Dense", Json{{"units", 1}}, {"flatten"});
+    d.setOutputs({"output"});
+    return p;
+}
+
+}  // namespace deepfield

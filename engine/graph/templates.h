@@ -26,4 +26,28 @@ std::vector<TemplateInfo> templateList();
 // the known names for an unknown one, and for an input shape of the wrong rank.
 Graph makeTemplate(const std::string& name, const TemplateOptions& options = {});
 
+// Generative templates (issue #5) as pairs of graphs, exactly bench/README.md's vae_latent and gan
+// at the defaults (input 1×64×64, latent 2 / 64, base filters 32):
+//   vae-latent  first = encoder: input → Conv2D 3×3 s2 pad 1 (b, 2b, 4b) ReLU → Flatten → Dense z_mean,
+//               Dense z_log_var → Sampling z (outputs z_mean, z_log_var, z); second = decoder: latent →
+//               Dense 4b·H/8·W/8 ReLU → Reshape → Conv2DTranspose 3×3 s2 pad 1 out-pad 1 (2b, b, C), ReLU,
+//               last Sigmoid
+//   dcgan       first = generator: latent → Dense 4b·H/8·W/8 + BN + ReLU → Reshape → Conv2DTranspose 4×4 s2
+//               pad 1 (2b BN ReLU, b BN ReLU, C) → Tanh; second = discriminator: Conv2D 4×4 s2 pad 1 (b
+//               LeakyReLU 0.2, 2b BN LeakyReLU, 4b BN LeakyReLU) → Flatten → Dense 1 (logit)
+//   wgan        as dcgan; the second graph is the critic (same layers, its Dense 1 is a score)
+struct GenerativeTemplateOptions {
+    Shape imageShape;     // {C, H, W}, H and W divisible by 8; empty = {1, 64, 64}
+    int latent = 0;       // 0 = template default (2 for vae-latent, 64 for the GANs)
+    int baseFilters = 0;  // b; 0 = 32
+    float beta = 1.0f;    // vae-latent: the Sampling layer's KL weight
+};
+struct GraphPair {
+    Graph first, second;  // encoder + decoder, or generator + discriminator/critic
+};
+std::vector<TemplateInfo> generativeTemplateList();  // vae-latent, dcgan, wgan (task "generative")
+bool isGenerativeTemplate(const std::string& name);
+// Throws InputError for an unknown name or image sizes not divisible by 8.
+GraphPair makeGenerativeTemplate(const std::string& name, const GenerativeTemplateOptions& options = {});
+
 }  // namespace deepfield
