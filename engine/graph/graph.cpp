@@ -383,6 +383,14 @@ const Tensor& Graph::activation(const std::string& name) const {
     return *out_[j];
 }
 
+const Tensor& Graph::gradient(const std::string& name) const {
+    requireBuilt("gradient");
+    const int j = indexOf(name);
+    if (j < 0) throw InputError("no layer named '" + name + "'");
+    if (!gradSet_[j]) throw Error("Graph::gradient: layer '" + name + "' has no gradient; call backward(..., true) first");
+    return grad_[j];
+}
+
 std::vector<Param> Graph::parameters() {
     std::vector<Param> all;
     for (Node& n : nodes_)

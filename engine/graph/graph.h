@@ -71,6 +71,8 @@ public:
     const Tensor& inputGradient(int i = 0) const;
     // Activation of any node after forward (feature maps).
     const Tensor& activation(const std::string& node) const;
+    // Gradient of any node's output after backward(..., true) (Grad-CAM reads a convolution's).
+    const Tensor& gradient(const std::string& node) const;
 
     std::vector<Param> parameters();  // names "node/kernel"
     std::vector<Param> buffers();     // names "node/moving_mean"

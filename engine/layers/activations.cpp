@@ -50,7 +50,13 @@ void Activation::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Te
     auto dX = dx->vec().array();
     switch (kind_) {
         case ActivationKind::Linear: dX = dY; break;
-        case ActivationKind::ReLU: dX = (X > 0.0f).select(dY, 0.0f); break;
+        case ActivationKind::ReLU:
+            switch (reluBackward_) {
+                case ReluBackward::Gradient: dX = (X > 0.0f).select(dY, 0.0f); break;
+                case ReluBackward::Deconvnet: dX = dY.max(0.0f); break;
+                case ReluBackward::Guided: dX = (X > 0.0f).select(dY.max(0.0f), 0.0f); break;
+            }
+            break;
         case ActivationKind::LeakyReLU: dX = (X > 0.0f).select(dY, alpha_ * dY); break;
         case ActivationKind::ELU: dX = (X > 0.0f).select(dY, dY * (Y + alpha_)); break;
         case ActivationKind::Sigmoid: dX = dY * Y * (1.0f - Y); break;
