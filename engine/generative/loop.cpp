@@ -1,0 +1,110 @@
+#include "generative/loop.h"
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+namespace deepfield {
+
+bool waitForGo(TrainControl* c, TrainObserver* observer) {
+    if (!c) return true;
+    bool told = false;
+    for (;;) {
+        if (c->cancel) return false;
+        int allowed = c->stepsAllowed.load();
+        if (allowed > 0) {
+            if (c->stepsAllowed.compare_exchange_weak(allowed, allowed - 1)) return true;
+            continue;
+        }
+        if (!c->pause && allowed < 0) return true;
+        if (!told && observer) observer->onWaiting();
+        told = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+WeightSnapshot WeightSnapshot::of(const std::vector<Graph*>& graphs) {
+    WeightSnapshot s;
+    for (Graph* g : graphs) {
+        for (const Param& p : g->parameters()) s.values.push_back(*p.value);
+        for (const Param& p : g->buffers()) s.values.push_back(*p.value);
+    }
+    return s;
+}
+
+void WeightSnapshot::restore(const std::vector<Graph*>& graphs) const {
+    std::size_t i = 0;
+    for (Graph* g : graphs) {
+        for (const Param& p : g->parameters()) *p.value = values.at(i++);
+        for (const Param& p : g->buffers()) *p.value = values.at(i++);
+    }
+}
+
+bool allFinite(const std::vector<Graph*>& graphs) {
+    for (Graph* g : graphs) {
+        for (const Param& p : g->parameters())
+            if (!p.value->vec().allFinite()) return false;
+        for (const Param& p : g->buffers())
+            if (!p.value->vec().allFinite()) return false;
+    }
+    return true;
+}
+
+std::vector<Param> parametersOf(const std::vector<Graph*>& graphs) {
+    std::vector<Param> all;
+    for (Graph* g : graphs)
+        for (const Param& p : g->parameters()) all.push_back(p);
+    return all;
+}
+
+std::string divergenceMessage(const std::string& what, double lr, int goodEpochs) {
+    std::ostringstream s;
+    s << "diverged: " << what << " with learning rate " << lr << "; the weights of the "
+      << (goodEpochs == 0 ? std::string("start") : "last good epoch (" + std::to_string(goodEpochs) + ")")
+      << " were kept. Try a smaller learning rate (e.g. a tenth), gradient clipping (clipnorm), or standardised inputs.";
+    return s.str();
+}
+
+void scaleImages(Tensor& images, PixelRange range) {
+    const int n = images.batch();
+    const Eigen::Index m = Eigen::Index(images.sampleSize());
+    for (int i = 0; i < n; ++i) {
+        Eigen::Map<Eigen::ArrayXf> v(images.sample(i), m);
+        const float lo = v.minCoeff(), hi = v.maxCoeff();
+        const float scale = hi > lo ? 1.0f / (hi - lo) : 0.0f;
+        v = (v - lo) * scale;
+        if (range == PixelRange::Symmetric) v = 2.0f * v - 1.0f;
+    }
+}
+
+void loadAll(const Dataset& data, Tensor& inputs, Tensor& targets, int batchSize) {
+    const int n = data.size();
+    Shape in = data.inputShape(), tg = data.targetShape();
+    std::vector<int> si{n}, st{n};
+    si.insert(si.end(), in.begin(), in.end());
+    st.insert(st.end(), tg.begin(), tg.end());
+    inputs.resize(si);
+    targets.resize(st);
+    Tensor x, y;
+    for (int s = 0; s < n; s += batchSize) {
+        std::vector<int> idx;
+        for (int i = s; i < std::min(n, s + batchSize); ++i) idx.push_back(i);
+        data.batch(idx, x, y);
+        std::copy_n(x.data(), x.size(), inputs.sample(s));
+        if (targets.sampleSize() > 0 && y.size() == idx.size() * targets.sampleSize())
+            std::copy_n(y.data(), y.size(), targets.sample(s));
+    }
+}
+
+std::vector<std::vector<int>> epochBatches(int n, int batchSize, bool shuffle, Rng& rng) {
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) order[std::size_t(i)] = i;
+    if (shuffle) order = rng.permutation(n);
+    const int bs = batchSize <= 0 ? n : std::min(batchSize, n);
+    std::vector<std::vector<int>> out;
+    for (int s = 0; s < n; s += bs) out.emplace_back(order.begin() + s, order.begin() + std::min(n, s + bs));
+    return out;
+}
+
+}  // namespace deepfield

@@ -1,0 +1,58 @@
+#pragma once
+// Shared pieces of the generative training loops (VAE, GAN, WGAN, pix2pix): the trainer's
+// pause/step/cancel protocol, weight snapshots for divergence recovery, and image scaling.
+#include <vector>
+
+#include "data/dataset.h"
+#include "graph/graph.h"
+#include "train/trainer.h"
+
+namespace deepfield {
+
+// The Trainer's protocol (see TrainControl): false when cancelled; waits while paused and
+// runs one batch per granted step.
+bool waitForGo(TrainControl* control, TrainObserver* observer);
+
+// Every parameter and buffer of some graphs, to restore after a divergence.
+struct WeightSnapshot {
+    std::vector<Tensor> values;
+    static WeightSnapshot of(const std::vector<Graph*>& graphs);
+    void restore(const std::vector<Graph*>& graphs) const;
+};
+bool allFinite(const std::vector<Graph*>& graphs);
+// Parameters of several graphs in a stable order (one optimizer for an encoder + decoder).
+std::vector<Param> parametersOf(const std::vector<Graph*>& graphs);
+
+// The message the Trainer uses for a divergence, for the loops that stop the same way.
+std::string divergenceMessage(const std::string& what, double learningRate, int goodEpochs);
+
+// How images enter a generative model: per image min–max to [0, 1] (sigmoid decoders) or to
+// [−1, 1] (tanh generators). Scaling is per image so a bright and a faint galaxy look alike.
+enum class PixelRange { Unit, Symmetric };
+void scaleImages(Tensor& images, PixelRange range);  // (N, C, H, W) in place
+
+// A dataset whose inputs are the scaled images of another; targets pass through.
+class ScaledDataset : public Dataset {
+public:
+    ScaledDataset(std::shared_ptr<const Dataset> base, PixelRange range) : base_(std::move(base)), range_(range) {}
+    int size() const override { return base_->size(); }
+    Shape inputShape() const override { return base_->inputShape(); }
+    Shape targetShape() const override { return base_->targetShape(); }
+    void batch(const std::vector<int>& indices, Tensor& x, Tensor& y) const override {
+        base_->batch(indices, x, y);
+        scaleImages(x, range_);
+    }
+    void beginEpoch(int e) const override { base_->beginEpoch(e); }
+
+private:
+    std::shared_ptr<const Dataset> base_;
+    PixelRange range_;
+};
+
+// All inputs (and targets) of a dataset in memory: (N, ...).
+void loadAll(const Dataset& data, Tensor& inputs, Tensor& targets, int batchSize = 256);
+
+// Stable indices of a shuffled epoch and its batches.
+std::vector<std::vector<int>> epochBatches(int n, int batchSize, bool shuffle, Rng& rng);
+
+}  // namespace deepfield
