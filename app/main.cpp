@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
         const bool withTraining = cli.isSet(train);
         auto grab = [&window, path] {
             window.grab().save(path);
+            window.discardChanges();
             QApplication::quit();
         };
         QObject::connect(window.dataPanel(), &deepfield::app::DataPanel::datasetChanged, &window, [&window, withTraining, grab] {

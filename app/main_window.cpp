@@ -353,6 +353,11 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->accept();
 }
 
+void MainWindow::discardChanges() {
+    QFile::remove(autosavePath(path_));
+    setModified(false);
+}
+
 void MainWindow::setModified(bool on) {
     modified_ = on;
     updateTitle();
@@ -446,8 +451,8 @@ void MainWindow::showAbout() {
            "the Japanese Monbukagakusho and the Max Planck Society.</li>"
            "<li>Morphology labels: Galaxy Zoo 1 (Lintott et al. 2008, MNRAS 389, 1179; Lintott et al. 2011, MNRAS 410, 166).</li>"
            "<li>Colours and redshifts: SDSS DR14 SkyServer, BOSS DR10 via the ANNz project (GPLv3 data files).</li>"
-           "<li>FITS samples: IRAF test data (KPNO M51), Spitzer IRAC (M51, SIP sample), CFHT MegaPrime (SA110), "
-           "from the GalSim and astropy test collections (see resources/data/fits/PROVENANCE.md).</li>"
+           "<li>FITS samples: NASA/Spitzer (IRAC image of M51, the FITS WCS SIP sample), AURA/NOAO (the IRAF test "
+           "image of M51), CFHT/CADC (MegaPrime cut-out of SA 110); see resources/data/fits/PROVENANCE.md.</li>"
            "</ul>")
             .arg(QApplication::applicationVersion()));
 }

@@ -41,6 +41,8 @@ public:
     DataPanel* dataPanel() const { return dataPanel_; }
     NetworkPanel* networkPanel() const { return networkPanel_; }
     bool isModified() const { return modified_; }
+    // Forgets unsaved changes, e.g. before a scripted quit (no prompt, no autosave).
+    void discardChanges();
     // Whether to look for autosaved work at start-up (off for scripted runs and tests).
     void setOfferRecovery(bool on) { offerRecovery_ = on; }
 

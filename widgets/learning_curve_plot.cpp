@@ -34,7 +34,15 @@ LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     plot_->yAxis->setLabel(tr("loss"));
     plot_->yAxis2->setVisible(false);
     plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend sits above the plot, so it never hides the curves.
+    plot_->plotLayout()->insertRow(0);
+    auto* legendRect = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(0, 0, legendRect);
+    legendRect->addElement(0, 0, plot_->legend);
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setWrap(3);
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
 
     const QPalette pal = palette();
     batchGraph_ = addGraph(plot_, plot_->yAxis, QColor(70, 130, 220, 90), 1, tr("batch loss"));

@@ -89,6 +89,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
 
     progress_ = new QProgressBar(this);
     status_ = new QLabel(tr("Ready"), this);
+    status_->setWordWrap(true);
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
