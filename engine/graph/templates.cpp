@@ -1,5 +1,7 @@
 #include "graph/templates.h"
 
+#include <map>
+
 #include "core/error.h"
 
 namespace deepfield {
@@ -25,6 +27,7 @@ namespace {
 std::string knownNames() {
     std::string s;
     for (const TemplateInfo& t : templateList()) s += (s.empty() ? "" : ", ") + t.name;
+    for (const TemplateInfo& t : imageTemplateList()) s += ", " + t.name;
     return s;
 }
 
@@ -60,7 +63,10 @@ void addCnn(Graph& g, int outputs, bool batchNorm) {
 
 }  // namespace
 
+Graph makeImageTemplate(const std::string& name, const TemplateOptions& options);  // below
+
 Graph makeTemplate(const std::string& name, const TemplateOptions& options) {
+    if (isImageTemplate(name)) return makeImageTemplate(name, options);
     const TemplateInfo* info = nullptr;
     const std::vector<TemplateInfo> all = templateList();
     for (const TemplateInfo& t : all)
@@ -199,6 +205,96 @@ GraphPair makeGenerativeTemplate(const std::string& name, const GenerativeTempla
     d.add("output", "Dense", Json{{"units", 1}}, {"flatten"});
     d.setOutputs({"output"});
     return p;
+}
+
+}  // namespace deepfield
+
+// ---- Image-to-image templates (issue #5): unet-clumps, autoencoder, see templates.h ----
+namespace deepfield {
+
+std::vector<TemplateInfo> imageTemplateList() {
+    return {
+        {"unet-clumps",
+         "U-Net: [Conv2D 3×3 ReLU] × 2 per level (16, 32, 64) with MaxPooling2D 2, bottleneck 128; Conv2DTranspose "
+         "2×2 s2, concatenate the skip, [Conv2D ReLU] × 2; Conv2D 1×1 → sigmoid (image → mask)",
+         "segmentation", {1, 64, 64}, 1},
+        {"autoencoder",
+         "Convolutional encoder–decoder without skips: [Conv2D 3×3 ReLU → MaxPooling2D 2] × (16, 32, 64) → Conv2D "
+         "128 → [Conv2DTranspose 2×2 s2 ReLU → Conv2D 3×3 ReLU] × (64, 32, 16) → Conv2D 1×1 (image → image)",
+         "image", {1, 64, 64}, 0},
+    };
+}
+
+bool isImageTemplate(const std::string& name) {
+    for (const TemplateInfo& t : imageTemplateList())
+        if (t.name == name) return true;
+    return false;
+}
+
+namespace {
+// Conv2D 3×3 same + ReLU named <prefix>; returns the ReLU's name.
+std::string convRelu(Graph& g, const std::string& prefix, int filters, const std::string& in) {
+    g.add(prefix, "Conv2D", Json{{"filters", filters}, {"kernel_size", 3}, {"padding", "same"}}, {in});
+    g.add(prefix + "_relu", "ReLU", Json::object(), {prefix});
+    return prefix + "_relu";
+}
+}  // namespace
+
+Graph makeImageTemplate(const std::string& name, const TemplateOptions& o) {
+    const bool unet = name == "unet-clumps";
+    const Shape input = o.inputShape.empty() ? Shape{1, 64, 64} : o.inputShape;
+    const int depth = o.depth > 0 ? o.depth : 3;
+    const int b = o.baseFilters > 0 ? o.baseFilters : 16;
+    if (o.depth < 0 || o.baseFilters < 0 || depth > 8)
+        throw InputError("template '" + name + "': depth must be 1..8 and base filters ≥ 1, got depth " +
+                         std::to_string(o.depth) + ", base filters " + std::to_string(o.baseFilters));
+    const int scale = 1 << depth;
+    if (input.size() != 3 || input[0] < 1 || input[1] < scale || input[2] < scale || input[1] % scale ||
+        input[2] % scale)
+        throw InputError("template '" + name + "' takes images (C, H, W) with H and W multiples of " +
+                         std::to_string(scale) + " (2^depth, depth " + std::to_string(depth) + "), got " +
+                         toString(input) + "; use --image-size or a smaller depth");
+    const int outputs = o.outputs > 0 ? o.outputs : (unet ? 1 : input[0]);
+    const std::string act = o.finalActivation.empty() ? (unet ? "sigmoid" : "linear") : o.finalActivation;
+    const std::map<std::string, std::string> activations{
+        {"sigmoid", "Sigmoid"}, {"tanh", "Tanh"}, {"relu", "ReLU"}, {"linear", ""}};
+    if (!activations.count(act))
+        throw InputError("template '" + name + "': final activation must be sigmoid, linear, tanh or relu, got '" +
+                         act + "'");
+
+    Graph g;
+    g.add("input", "Input", Json{{"shape", input}});
+    std::string prev = "input";
+    std::vector<std::string> skips;
+    for (int l = 0; l < depth; ++l) {
+        const std::string k = std::to_string(l + 1);
+        prev = convRelu(g, "enc" + k + "_conv1", b << l, prev);
+        if (unet) prev = convRelu(g, "enc" + k + "_conv2", b << l, prev);
+        skips.push_back(prev);
+        g.add("enc" + k + "_pool", "MaxPooling2D", Json{{"pool_size", 2}}, {prev});
+        prev = "enc" + k + "_pool";
+    }
+    prev = convRelu(g, "bottleneck_conv1", b << depth, prev);
+    if (unet) prev = convRelu(g, "bottleneck_conv2", b << depth, prev);
+    for (int l = depth - 1; l >= 0; --l) {
+        const std::string k = std::to_string(l + 1);
+        g.add("dec" + k + "_up", "Conv2DTranspose",
+              Json{{"filters", b << l}, {"kernel_size", 2}, {"strides", 2}, {"padding", "same"}}, {prev});
+        prev = "dec" + k + "_up";
+        if (unet) {
+            g.add("dec" + k + "_concat", "Concatenate", Json{{"axis", 0}}, {prev, skips[std::size_t(l)]});
+            prev = convRelu(g, "dec" + k + "_conv1", b << l, "dec" + k + "_concat");
+            prev = convRelu(g, "dec" + k + "_conv2", b << l, prev);
+        } else {
+            g.add(prev + "_relu", "ReLU", Json::object(), {prev});
+            prev = convRelu(g, "dec" + k + "_conv1", b << l, prev + "_relu");
+        }
+    }
+    const std::string fn = activations.at(act);
+    g.add(fn.empty() ? "output" : "output_conv", "Conv2D", Json{{"filters", outputs}, {"kernel_size", 1}}, {prev});
+    if (!fn.empty()) g.add("output", fn, Json::object(), {"output_conv"});
+    g.setOutputs({"output"});
+    return g;
 }
 
 }  // namespace deepfield

@@ -11,6 +11,11 @@ namespace deepfield {
 struct TemplateOptions {
     Shape inputShape;  // per sample: {features} for MLPs, {C, H, W} for CNNs; empty = template default
     int outputs = 0;   // classes (logits) or regression outputs; 0 = template default
+    // Image-to-image templates (unet-clumps, autoencoder): output channels are `outputs`
+    // (0: 1 for unet-clumps, the input's channels for autoencoder).
+    int depth = 0;                 // resolution levels; 0 = 3
+    int baseFilters = 0;           // filters of the first level, doubled per level; 0 = 16
+    std::string finalActivation;   // sigmoid, linear, tanh, relu; "" = sigmoid (unet-clumps), linear (autoencoder)
 };
 
 struct TemplateInfo {
@@ -25,6 +30,18 @@ std::vector<TemplateInfo> templateList();
 // Builds (but does not build() or initialise) the named template. Throws InputError listing
 // the known names for an unknown one, and for an input shape of the wrong rank.
 Graph makeTemplate(const std::string& name, const TemplateOptions& options = {});
+
+// Image-to-image templates (issue #5), images in and images of the same height and width out:
+//   unet-clumps  bench/README.md's unet_clumps at the defaults: per level [Conv2D 3×3 same + ReLU] × 2 with
+//                b, 2b, 4b filters and MaxPooling2D 2 between levels, bottleneck [Conv2D 8b + ReLU] × 2; decoder
+//                per level Conv2DTranspose 2×2 s2 → Concatenate [up, skip] → [Conv2D + ReLU] × 2; Conv2D 1×1
+//                → Sigmoid. b = 16, depth 3.
+//   autoencoder  the same encoder with one Conv2D per level and no skips: [Conv2D 3×3 + ReLU → MaxPooling2D]
+//                × depth → Conv2D 8b + ReLU → [Conv2DTranspose 2×2 s2 + ReLU → Conv2D 3×3 + ReLU] × depth →
+//                Conv2D 1×1 (linear).
+// Height and width must be multiples of 2^depth (InputError otherwise).
+std::vector<TemplateInfo> imageTemplateList();  // task "segmentation" / "image"
+bool isImageTemplate(const std::string& name);
 
 // Generative templates (issue #5) as pairs of graphs, exactly bench/README.md's vae_latent and gan
 // at the defaults (input 1×64×64, latent 2 / 64, base filters 32):

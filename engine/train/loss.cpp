@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "train/segmentation.h"
 
 namespace deepfield {
 
@@ -30,9 +31,10 @@ std::unique_ptr<Loss> makeLoss(const std::string& name, const Json& options) {
     if (name == "binary_crossentropy_logits") return std::make_unique<BinaryCrossEntropy>(true);
     if (name == "sparse_categorical_crossentropy" || name == "categorical_crossentropy")
         return std::make_unique<SparseCategoricalCrossEntropy>();
+    if (name == "dice") return std::make_unique<DiceLoss>();  // train/segmentation.h
     throw InputError("unknown loss '" + name +
-                     "'; use mse, mae, huber, binary_crossentropy, binary_crossentropy_logits or "
-                     "sparse_categorical_crossentropy");
+                     "'; use mse, mae, huber, binary_crossentropy, binary_crossentropy_logits, "
+                     "sparse_categorical_crossentropy or dice");
 }
 
 double MeanSquaredError::compute(const Tensor& pred, const Tensor& target, Tensor& grad) const {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "train/segmentation.h"
 
 namespace deepfield {
 
@@ -120,7 +121,9 @@ std::map<std::string, double> computeMetrics(const std::vector<std::string>& nam
         else if (n == "rmse") out[n] = rootMeanSquaredError(pred, target);
         else if (n == "nmad") out[n] = nmad(pred, target);
         else if (n == "outlier_fraction") out[n] = outlierFraction(pred, target);
-        else throw InputError("unknown metric '" + n + "'; use accuracy, mae, rmse, nmad or outlier_fraction");
+        else if (isSegmentationMetric(n)) out[n] = segmentationMetric(n, pred, target, threshold);
+        else throw InputError("unknown metric '" + n +
+                              "'; use accuracy, mae, rmse, nmad, outlier_fraction, dice, iou or pixel_accuracy");
     }
     return out;
 }
