@@ -1,11 +1,20 @@
 #pragma once
-// Thumbnail grid for image datasets: a model/view list that renders thumbnails on demand
-// and caches them, so ten thousand galaxies scroll smoothly. Filter by label, sort by label.
+// Thumbnail grid for image datasets: a model/view list whose thumbnails are made off the UI
+// thread. A visible item without a thumbnail shows a placeholder and queues its index; a thread
+// pool renders the most recently requested indices first (the ones on screen) in small batches
+// and hands the images back through queued calls, so ten thousand galaxies scroll smoothly.
+// Filter by label, sort by label.
 #include <QAbstractListModel>
 #include <QCache>
 #include <QImage>
+#include <QSet>
+#include <QThreadPool>
 #include <QWidget>
+#include <deque>
 #include <functional>
+#include <memory>
+
+#include "data/image.h"
 
 class QListView;
 class QComboBox;
@@ -16,19 +25,39 @@ namespace deepfield::widgets {
 class ThumbnailModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    // Renders image i as a QImage (any size; the view scales it).
+    // Renders image i as a QImage (any size: it is scaled to the thumbnail size in the worker).
+    // Called on worker threads, possibly several at once: it must be thread-safe.
     using Renderer = std::function<QImage(int index)>;
     explicit ThumbnailModel(QObject* parent = nullptr);
+    ~ThumbnailModel() override;  // waits for running jobs
     void setImages(int count, Renderer renderer, QStringList labels, QStringList tooltips = {});
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     static constexpr int LabelRole = Qt::UserRole + 1;
+    static constexpr int ReadyRole = Qt::UserRole + 2;  // true once the thumbnail is rendered
+
+    void setThumbnailSize(int pixels);
+    int thumbnailSize() const { return size_; }
+    bool isReady(int index) const { return cache_.contains(index); }
+    int pendingCount() const { return int(pending_.size()) + running_; }
+    QImage placeholder() const { return placeholder_; }
 
 private:
+    void request(int index) const;
+    void schedule() const;
+    void deliver(int generation, const QList<QPair<int, QImage>>& images);
+
     int count_ = 0;
-    Renderer renderer_;
+    std::shared_ptr<Renderer> renderer_;
     QStringList labels_, tooltips_;
-    mutable QCache<int, QImage> cache_{4000};
+    int size_ = 72;
+    QImage placeholder_;
+    int generation_ = 0;
+    mutable QCache<int, QImage> cache_{3000};
+    mutable std::deque<int> pending_;  // newest last
+    mutable QSet<int> queued_;
+    mutable int running_ = 0;
+    mutable QThreadPool pool_;
 };
 
 class ThumbnailGrid : public QWidget {
@@ -40,9 +69,11 @@ public:
     void setLabelFilter(const QString& label);  // empty: all
     int visibleCount() const;
     QListView* view() const { return view_; }
+    ThumbnailModel* model() const { return model_; }
+    QStringList labelChoices() const;  // the filter's entries after "All labels"
 
 signals:
-    void imageActivated(int index);
+    void imageActivated(int index);  // clicked or activated (Enter, double-click)
 
 private:
     ThumbnailModel* model_;
@@ -52,8 +83,13 @@ private:
     QComboBox* sort_;
 };
 
-// Grey or RGB preview of a (C, H, W) float image with a per-image asinh stretch
-// between the 0.5 and 99.5 percentiles (the usual quick look at astronomical data).
+// Thumbnail of an image through the engine's display stretch (engine/data/stretch.h) and grey
+// colour map: shrunk to at most maxSide pixels (area average) first, then per channel an asinh
+// stretch from the median (sky) to the 99.8th percentile; 8-bit images (PNG, JPEG) are shown
+// as stored (linear 0..255). Three channels make a colour image: as red, green, blue in storage
+// order, or reversed when the bands run from blue to red (g, r, i cubes).
+QImage thumbnailImage(const Image& image, int maxSide, bool channelsBlueFirst, bool eightBit);
+// Same for a (C, H, W) float sample (bands blue to red, not 8-bit), full size.
 QImage previewImage(const float* data, int channels, int height, int width);
 
 }  // namespace deepfield::widgets
