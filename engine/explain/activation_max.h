@@ -22,7 +22,8 @@ struct ActivationMaxObjective {
 struct ActivationMaxOptions {
     int steps = 200;
     float stepSize = 0.05f;    // η: mean absolute change of a pixel per step
-    int jitter = 4;            // largest random shift in pixels (cyclic), 0: none
+    int jitter = 2;            // largest random shift in pixels (cyclic), 0: none; large shifts fight
+                               // position-bound dense heads on small images
     double blurSigma = 0.5;    // pixels; 0: no blur
     int blurEvery = 4;         // steps between blurs
     float l2 = 1e-3f;          // λ
