@@ -69,11 +69,15 @@ std::string divergenceMessage(const std::string& what, double lr, int goodEpochs
 void scaleImages(Tensor& images, PixelRange range) {
     const int n = images.batch();
     const Eigen::Index m = Eigen::Index(images.sampleSize());
+    std::vector<float> tmp;
     for (int i = 0; i < n; ++i) {
         Eigen::Map<Eigen::ArrayXf> v(images.sample(i), m);
-        const float lo = v.minCoeff(), hi = v.maxCoeff();
+        // The sky (median) goes to 0 and the peak to 1: sky level and noise do not dominate the codes.
+        tmp.assign(v.data(), v.data() + m);
+        std::nth_element(tmp.begin(), tmp.begin() + m / 2, tmp.end());
+        const float lo = tmp[std::size_t(m / 2)], hi = v.maxCoeff();
         const float scale = hi > lo ? 1.0f / (hi - lo) : 0.0f;
-        v = (v - lo) * scale;
+        v = ((v - lo) * scale).max(0.0f).min(1.0f);
         if (range == PixelRange::Symmetric) v = 2.0f * v - 1.0f;
     }
 }

@@ -26,8 +26,9 @@ std::vector<Param> parametersOf(const std::vector<Graph*>& graphs);
 // The message the Trainer uses for a divergence, for the loops that stop the same way.
 std::string divergenceMessage(const std::string& what, double learningRate, int goodEpochs);
 
-// How images enter a generative model: per image min–max to [0, 1] (sigmoid decoders) or to
-// [−1, 1] (tanh generators). Scaling is per image so a bright and a faint galaxy look alike.
+// How images enter a generative model: per image, the median (sky) → 0 and the peak → 1, clipped
+// to [0, 1] (sigmoid decoders) or mapped to [−1, 1] (tanh generators). Per image, so a bright and a
+// faint galaxy look alike and the sky level or noise does not become what the model learns.
 enum class PixelRange { Unit, Symmetric };
 void scaleImages(Tensor& images, PixelRange range);  // (N, C, H, W) in place
 

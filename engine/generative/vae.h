@@ -27,6 +27,8 @@ double reconstructionLoss(ReconstructionLoss kind, const Tensor& pred, const Ten
 
 // Encoder (image → outputs including a Sampling node's z) and decoder (z → image).
 struct VaeModel {
+    VaeModel() = default;
+    VaeModel(Graph e, Graph d) : encoder(std::move(e)), decoder(std::move(d)) {}
     Graph encoder, decoder;
 
     void build();  // builds both; checks that the encoder has one Sampling node among its outputs
