@@ -16,6 +16,7 @@ ImageControls::ImageControls(ImageView* view, QWidget* parent) : QWidget(parent)
     for (const char* p : {"99.9", "99.5", "99", "98", "95", "90"})
         interval_->addItem(tr("%1 %").arg(p), QString("percentile:") + p);
     interval_->addItem(tr("zscale"), "zscale");
+    interval_->addItem(tr("fixed"), "manual");  // the settings' manual range, e.g. 0..255 for 8-bit images
     stretch_ = new QComboBox(this);
     stretch_->setToolTip(tr("Stretch applied within the interval"));
     for (DisplayStretch k : {DisplayStretch::Linear, DisplayStretch::Log, DisplayStretch::Sqrt, DisplayStretch::Asinh,
@@ -65,6 +66,8 @@ void ImageControls::syncFromView() {
     QString iv = deepfield::intervalName(s.interval.kind);
     if (s.interval.kind == IntervalKind::Percentile)
         iv = QString("percentile:%1").arg(s.interval.upperPercent - s.interval.lowerPercent);
+    if (int m = interval_->findData("manual"); m >= 0)
+        interval_->setItemText(m, tr("fixed %1 … %2").arg(s.interval.manual.low).arg(s.interval.manual.high));
     if (int i = interval_->findData(iv); i >= 0) interval_->setCurrentIndex(i);
     if (int i = stretch_->findData(QString(deepfield::stretchName(s.stretch.kind))); i >= 0) stretch_->setCurrentIndex(i);
     if (int i = colormap_->findData(QString(colormapInfo(s.colormap).name)); i >= 0) colormap_->setCurrentIndex(i);

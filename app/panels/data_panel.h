@@ -1,14 +1,22 @@
 #pragma once
-// Data panel: choose a data source (simulated galaxies, a table CSV, an image folder), load
-// it in the background with progress and cancel, browse the images as thumbnails, and see
-// the class balance. It hands datasets to whoever asks; it never trains.
+// Data panel: choose a data source (simulated galaxies, a table CSV, a folder of images with a
+// labels CSV, or a single FITS / PNG / JPEG image), load it in the background with progress
+// and cancel, browse the images as thumbnails, inspect one in the image view (stretch, colour
+// map, pixel values, RA/Dec, FITS header, histogram), and see the dataset summary (class
+// balance, value histogram, split sizes, augmentation preview). It hands datasets to whoever
+// asks; it never trains.
 #include <QWidget>
 #include <memory>
 
 #include "core/json.h"
 #include "core/tensor.h"
 #include "data/dataset.h"
+#include "data/fits.h"
+#include "data/image.h"
+#include "data/image_folder.h"
+#include "data/wcs.h"
 
+class QCheckBox;
 class QComboBox;
 class QSpinBox;
 class QLineEdit;
@@ -17,24 +25,45 @@ class QProgressBar;
 class QLabel;
 class QStackedWidget;
 class QTabWidget;
+class QGridLayout;
 
 namespace QtCharts {}
 class QChartView;
 
 namespace deepfield::widgets {
 class ThumbnailGrid;
-}
+class ImageView;
+class ImageControls;
+class HeaderTable;
+class HistogramView;
+}  // namespace deepfield::widgets
 
 namespace deepfield::app {
 
 class BackgroundTask;
 
-// What a loaded source provides: inputs (N, ...) and targets (N, 1) in memory.
+// What a loaded source provides: inputs (N, ...) and targets (N, 1).
 struct LoadedData {
-    std::shared_ptr<TensorDataset> data;
-    QStringList classNames;  // empty for regression
+    std::shared_ptr<const Dataset> data;
+    std::shared_ptr<const TensorDataset> tensors;  // in-memory sources (simulated, table); else null
+    QStringList classNames;   // empty for regression
     std::vector<int> labels;  // per sample, for stratified splits and the grid (classification)
     bool standardize = false;  // tables: standardise inputs with the training split's statistics
+    std::vector<std::string> files;     // image folders: the file of each sample
+    std::vector<SkippedFile> skipped;   // image folders: unreadable files left out
+    bool blueFirst = true;              // 3-channel samples run blue to red (simulated g, r, i)
+    QString origin;                     // e.g. "folder 'gz1-sdss'"
+};
+
+// One image opened for viewing (a file or a dataset sample).
+struct OpenedImage {
+    QString path;  // empty for dataset samples
+    QString title;
+    std::shared_ptr<const Image> image;
+    std::shared_ptr<const Wcs> wcs;
+    std::vector<FitsCard> cards;  // FITS only
+    QStringList channelNames;
+    bool blueFirst = false;
 };
 
 class DataPanel : public QWidget {
@@ -44,11 +73,13 @@ public:
     ~DataPanel() override;
 
     static Json builtInExampleSource();
+    // Kinds: "simulated", "table", "folder" {path, crop, image_size, grey, bands, stretch,
+    // target}, "image" {path, interval, stretch, colormap}.
     Json source() const;
     // Shows the source's settings and loads it in the background.
     void setSource(const Json& source);
     bool isLoading() const;
-    void waitUntilLoaded();  // for tests and scripted runs
+    void waitUntilLoaded();  // for tests and scripted runs (the image view's file too)
 
     bool hasDataset(QString* why = nullptr) const;
     Shape inputShape() const;
@@ -60,30 +91,79 @@ public:
                                                                                     std::uint64_t seed) const;
     widgets::ThumbnailGrid* thumbnails() const { return grid_; }
 
+    // Image side.
+    void openImageFile(const QString& path);  // shows a file in the image view (source unchanged)
+    void openSample(int index);               // shows dataset sample `index` (its file for folders)
+    widgets::ImageView* imageView() const { return imageView_; }
+    widgets::ImageControls* imageControls() const { return imageControls_; }
+    widgets::HeaderTable* headerTable() const { return header_; }
+    widgets::HistogramView* imageHistogram() const { return imageHistogram_; }
+    widgets::HistogramView* datasetHistogram() const { return datasetHistogram_; }
+    QTabWidget* views() const { return views_; }
+    QString summaryText() const;    // the status line (errors name the file)
+    QString splitText() const;      // "training N · validation M"
+    QStringList skippedFiles() const;
+    int augmentationPreviewCount() const;
+    // The Train panel's validation split, for the split sizes shown in the summary.
+    void setValidationSplit(double fraction);
+
 signals:
     void sourceChanged();
     void datasetChanged();
+    void imageOpened(const QString& title);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void load();
     void showLoaded();
+    void showImage(const OpenedImage& opened);
+    void showError(const QString& message);
+    void updateSummaryTab();
+    void updateAugmentationPreview();
+    void updateImageHistogram();
     Json sourceFromForm() const;
     void showSourceInForm(const Json& source);
+    void openPath(const QString& path);  // drop / dialog: a folder or an image file becomes the source
 
     QComboBox* kind_;
     QStackedWidget* forms_;
     QComboBox* simKind_;
     QSpinBox *simCount_, *simSize_, *simSeed_;
     QLineEdit *simBands_, *tablePath_, *tableFeatures_, *tableTarget_;
+    QLineEdit *imagePath_, *folderPath_, *folderCrop_, *folderBands_, *folderTarget_;
+    QSpinBox* folderSize_;
+    QCheckBox* folderGrey_;
+    QComboBox* folderStretch_;
     QPushButton *loadButton_, *cancelButton_;
     QProgressBar* progress_;
     QLabel* summary_;
     QTabWidget* views_;
     widgets::ThumbnailGrid* grid_;
     QChartView* balance_;
+    QWidget* imagePage_;
+    widgets::ImageView* imageView_;
+    widgets::ImageControls* imageControls_;
+    widgets::HeaderTable* header_;
+    widgets::HistogramView* imageHistogram_;
+    QTabWidget* imageSide_;
+    QLabel* imageTitle_;
+    QWidget* summaryPage_;
+    QLabel* splitLabel_;
+    widgets::HistogramView* datasetHistogram_;
+    QLineEdit* augmentSpec_;
+    QGridLayout* augmentGrid_;
+    QLabel* augmentNote_;
     BackgroundTask* task_;
+    BackgroundTask* imageTask_;
     Json source_;
     std::shared_ptr<LoadedData> loaded_, pending_;
+    std::shared_ptr<OpenedImage> pendingImage_;
+    QString imageTaskPath_;
+    double validationSplit_ = 0.2;
+    int previewSample_ = 0;
 };
 
 }  // namespace deepfield::app

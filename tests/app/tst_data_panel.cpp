@@ -1,0 +1,286 @@
+// Data panel user flows (offscreen): the Galaxy Zoo folder loads in the background with
+// progress into a stratified training set, the thumbnail grid filters by label, a thumbnail
+// opens in the image view; FITS files open with header and histogram; broken files are
+// reported by name, never a crash; a broken file inside a folder is skipped and listed.
+// With DEEPFIELD_SCREENSHOT_DIR set, the panel's pictures are saved there (docs/screenshots).
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QListView>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "header_table.h"
+#include "histogram_view.h"
+#include "image_view.h"
+#include "panels/data_panel.h"
+#include "thumbnail_grid.h"
+
+using namespace deepfield;
+using deepfield::app::DataPanel;
+
+namespace {
+QString sourceDir() { return QFileInfo(QString(__FILE__)).absolutePath(); }
+QString sharedData(const QString& rel) { return QDir::cleanPath(sourceDir() + "/../../resources/data/" + rel); }
+QString testData(const QString& rel) { return QDir::cleanPath(sourceDir() + "/../data/" + rel); }
+
+QString screenshotPath(const QString& name) {
+    static QTemporaryDir tmp;
+    const QString dir = qEnvironmentVariable("DEEPFIELD_SCREENSHOT_DIR", tmp.path());
+    QDir().mkpath(dir);
+    return dir + "/" + name;
+}
+
+Json galaxyZooSource(int size) {
+    return Json{{"kind", "folder"}, {"path", sharedData("gz1-sdss").toStdString()},
+                {"crop", ""},       {"image_size", size},
+                {"grey", false},    {"bands", Json::array()},
+                {"stretch", "linear"}, {"target", ""}};
+}
+}  // namespace
+
+class TestDataPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void galaxyZooFolder() {
+        DataPanel panel;
+        panel.resize(900, 1000);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* bar = panel.findChild<QProgressBar*>();
+        QVERIFY(bar);
+        int lastProgress = -1, progressMax = 0;
+        connect(bar, &QProgressBar::valueChanged, this, [&](int v) {
+            lastProgress = v;
+            progressMax = std::max(progressMax, bar->maximum());
+        });
+        QSignalSpy loaded(&panel, &DataPanel::datasetChanged);
+        const Json src = galaxyZooSource(48);
+        panel.setSource(src);
+        QVERIFY(panel.isLoading());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLoading(), 120000);
+        QCoreApplication::processEvents();
+        QString why;
+        QVERIFY2(panel.hasDataset(&why), qPrintable(why + " / " + panel.summaryText()));
+        // Progress went through the files.
+        QCOMPARE(progressMax, 1271);
+        QVERIFY(lastProgress > 0);
+        // A training set exactly like the simulated one.
+        QCOMPARE(panel.sampleCount(), 1271);
+        QCOMPARE(panel.classCount(), 6);
+        QCOMPARE(panel.classNames().first(), QString("elliptical"));
+        QCOMPARE(panel.inputShape(), (Shape{3, 48, 48}));
+        const auto [train, val] = panel.split(0.2, 7);
+        QVERIFY(train && val);
+        QCOMPARE(train->size() + val->size(), 1271);
+        QVERIFY(std::abs(val->size() - 254) <= 6);
+        Tensor x, y;
+        val->batch({0, 1, 2}, x, y);
+        QCOMPARE(x.shape(), (Shape{3, 3, 48, 48}));
+        QVERIFY(y[0] >= 0 && y[0] < 6);
+        QCOMPARE(panel.source(), src);
+        QVERIFY(panel.summaryText().contains("1271"));
+        QVERIFY(panel.skippedFiles().isEmpty());
+        // Split sizes for the Train panel's validation split.
+        const auto [ti, vi] = splitIndices(1271, 0.2, 1, {});
+        Q_UNUSED(ti);
+        panel.setValidationSplit(0.25);
+        QVERIFY2(panel.splitText().contains("validation 318") || panel.splitText().contains("validation 31"), qPrintable(panel.splitText()));
+        panel.setValidationSplit(0.2);
+        QVERIFY2(panel.splitText().contains(QString("validation %1").arg(val->size())), qPrintable(panel.splitText()));
+        QCOMPARE(panel.augmentationPreviewCount(), 8);
+        QVERIFY(panel.datasetHistogram()->histogram().valid > 0);
+
+        // The grid: every image, filter by label.
+        widgets::ThumbnailGrid* grid = panel.thumbnails();
+        QCOMPARE(grid->visibleCount(), 1271);
+        QCOMPARE(grid->labelChoices().size(), 6);
+        grid->setLabelFilter("merger");
+        QCOMPARE(grid->visibleCount(), 115);
+        grid->setLabelFilter("elliptical");
+        QCOMPARE(grid->visibleCount(), 300);
+        grid->setLabelFilter({});
+        QCOMPARE(grid->visibleCount(), 1271);
+        // Thumbnails arrive from the worker threads for what is on screen.
+        panel.views()->setCurrentIndex(0);
+        QTRY_VERIFY_WITH_TIMEOUT(grid->model()->isReady(0), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->model()->pendingCount(), 0, 30000);
+        grid->view()->viewport()->update();
+        QTest::qWait(100);
+        QVERIFY(panel.grab().save(screenshotPath("data_panel_galaxy_zoo.png")));
+
+        // Clicking a thumbnail opens the original image in the image view.
+        const QModelIndex first = grid->view()->model()->index(3, 0);
+        const QRect r = grid->view()->visualRect(first);
+        QVERIFY(r.isValid());
+        QSignalSpy opened(&panel, &DataPanel::imageOpened);
+        QTest::mouseClick(grid->view()->viewport(), Qt::LeftButton, {}, r.center());
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(opened.count() >= 1, 10000);
+        QVERIFY(panel.imageView()->image());
+        QCOMPARE(panel.imageView()->image()->width(), 423);
+        QCOMPARE(panel.imageView()->image()->channels(), 3);
+        QCOMPARE(panel.views()->currentIndex(), 1);
+        QCOMPARE(panel.views()->tabText(1), QString("Image"));
+        QVERIFY(panel.imageHistogram()->histogram().valid > 0);
+        QCOMPARE(panel.headerTable()->cardCount(), 0);  // JPEG: no header
+        QVERIFY(panel.grab().save(screenshotPath("data_panel_galaxy_zoo_image.png")));
+    }
+
+    void cancelFolderLoading() {
+        DataPanel panel;
+        panel.setSource(galaxyZooSource(0));
+        QVERIFY(panel.isLoading());
+        QPushButton* cancel = nullptr;
+        for (auto* b : panel.findChildren<QPushButton*>())
+            if (b->text() == "Cancel") cancel = b;
+        QVERIFY(cancel && cancel->isEnabled());
+        QTest::qWait(50);
+        cancel->click();
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLoading(), 10000);
+        QCoreApplication::processEvents();
+        QVERIFY(!panel.hasDataset());
+        QVERIFY2(panel.summaryText().contains("cancelled"), qPrintable(panel.summaryText()));
+    }
+
+    void fitsImageSource() {
+        DataPanel panel;
+        panel.resize(900, 1000);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QString path = sharedData("fits/m51_spitzer_irac1_sipsample.fits");
+        const Json src{{"kind", "image"}, {"path", path.toStdString()}, {"interval", "zscale"}, {"stretch", "linear"}, {"colormap", "magma"}};
+        panel.setSource(src);
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.imageView()->image() != nullptr, 10000);
+        QCOMPARE(panel.imageView()->image()->width(), 256);
+        QVERIFY(panel.imageView()->wcs());
+        QCOMPARE(panel.headerTable()->cardCount(), 287);
+        QCOMPARE(panel.imageHistogram()->histogram().valid, std::uint64_t(65511));
+        QCOMPARE(panel.imageView()->settings().colormap, Colormap::Magma);
+        QCOMPARE(panel.imageView()->settings().interval.kind, IntervalKind::ZScale);
+        QString why;
+        QVERIFY(!panel.hasDataset(&why));
+        QVERIFY(why.contains("single image"));
+        // The display settings are part of the source (the project file).
+        const Json saved = panel.source();
+        QCOMPARE(saved.value("colormap", ""), std::string("magma"));
+        QCOMPARE(saved.value("interval", ""), std::string("zscale"));
+        QCOMPARE(saved.value("path", ""), path.toStdString());
+        // Hover over the galaxy's centre for the screenshot's read-out.
+        widgets::ImageView* v = panel.imageView();
+        const QPointF centre = v->imageToWidget(QPointF(128.5, 128.5));
+        QMouseEvent move(QEvent::MouseMove, centre, v->mapToGlobal(centre), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(v, &move);
+        QVERIFY(v->lastReadout().hasSky);
+        QVERIFY(v->lastReadout().text.contains("RA 13:29:"));
+        QTest::qWait(50);
+        QVERIFY(panel.views()->currentWidget()->grab().save(screenshotPath("image_view_m51_spitzer.png")));
+    }
+
+    void brokenFileNamed_data() {
+        QTest::addColumn<QString>("file");
+        for (const char* f : {"not_fits.fits", "truncated_data.fits", "zero_bytes.fits", "broken_header.fits", "table_only.fits",
+                              "truncated.png", "not_png.png", "truncated.jpeg", "header_only.jpeg", "text.txt"})
+            QTest::newRow(f) << QString(f);
+        QTest::newRow("missing") << QString("no_such_file.fits");
+    }
+    void brokenFileNamed() {
+        QFETCH(QString, file);
+        DataPanel panel;
+        const QString path = testData("bad/" + file);
+        panel.setSource(Json{{"kind", "image"}, {"path", path.toStdString()}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLoading(), 10000);
+        QCoreApplication::processEvents();
+        QVERIFY2(panel.summaryText().contains(file), qPrintable(panel.summaryText()));
+        QVERIFY(panel.summaryText().contains("color:#c0392b"));  // shown as an error
+        QVERIFY(!panel.hasDataset());
+    }
+
+    void brokenFilesInFolderSkipped() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile csv(dir.filePath("labels.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("filename,label\n");
+        const QStringList good = QDir(sharedData("gz1-sdss/images")).entryList({"*.jpeg"}, QDir::Files, QDir::Name).mid(0, 6);
+        for (int i = 0; i < good.size(); ++i) {
+            QVERIFY(QFile::copy(sharedData("gz1-sdss/images/" + good[i]), dir.filePath(good[i])));
+            csv.write(QString("%1,%2\n").arg(good[i], i % 2 ? "spiral" : "elliptical").toUtf8());
+        }
+        for (const char* bad : {"truncated.jpeg", "not_jpeg.jpeg"}) {
+            QVERIFY(QFile::copy(testData(QString("bad/") + bad), dir.filePath(bad)));
+            csv.write(QString("%1,spiral\n").arg(bad).toUtf8());
+        }
+        csv.close();
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "folder"}, {"path", dir.path().toStdString()}, {"image_size", 32}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLoading(), 20000);
+        QCoreApplication::processEvents();
+        QVERIFY2(panel.hasDataset(), qPrintable(panel.summaryText()));
+        QCOMPARE(panel.sampleCount(), 6);
+        QCOMPARE(panel.classCount(), 2);
+        QCOMPARE(panel.skippedFiles().size(), 2);
+        QVERIFY(panel.summaryText().contains("truncated.jpeg"));
+        QVERIFY(panel.summaryText().contains("not_jpeg.jpeg"));
+        QVERIFY(panel.summaryText().contains("Skipped 2"));
+    }
+
+    void folderWithoutLabels() {
+        QTemporaryDir dir;
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "folder"}, {"path", dir.path().toStdString()}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLoading(), 10000);
+        QCoreApplication::processEvents();
+        QVERIFY(!panel.hasDataset());
+        QVERIFY2(panel.summaryText().contains("labels"), qPrintable(panel.summaryText()));
+    }
+
+    void dropAFitsFile() {
+        // Drag events outside a real drag session do not reach widgets through notify(): the
+        // handlers are called directly, as a drag from a file manager would.
+        struct DropPanel : DataPanel {
+            using DataPanel::dragEnterEvent;
+            using DataPanel::dropEvent;
+        } panel;
+        QSignalSpy changed(&panel, &DataPanel::sourceChanged);
+        auto* mime = new QMimeData;
+        const QString path = sharedData("fits/sa110_cfht_megaprime_g_tan.fits");
+        mime->setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        panel.dragEnterEvent(&enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        panel.dropEvent(&drop);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(panel.source().value("kind", ""), std::string("image"));
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.imageView()->image() != nullptr, 10000);
+        QCOMPARE(panel.imageView()->image()->width(), 101);
+        QVERIFY(panel.headerTable()->cardCount() > 10);
+        delete mime;
+    }
+
+    void simulatedSampleOpens() {
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 40}, {"size", 32}, {"bands", {"g", "r", "i"}}, {"seed", 3}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.hasDataset(), 20000);
+        panel.openSample(5);
+        QVERIFY(panel.imageView()->image());
+        QCOMPARE(panel.imageView()->image()->channels(), 3);
+        QCOMPARE(panel.imageView()->settings().band, -1);  // colour composite
+        QCOMPARE(panel.augmentationPreviewCount(), 8);
+    }
+};
+
+QTEST_MAIN(TestDataPanel)
+#include "tst_data_panel.moc"
