@@ -141,6 +141,11 @@ void NetworkModel::setOutputs(const QStringList& outputs) {
 }
 
 void NetworkModel::tidyLayout() {
+    placeByDepth();
+    emit changed();
+}
+
+void NetworkModel::placeByDepth() {
     QHash<QString, int> depth;
     std::function<int(const NetworkNode&)> depthOf = [&](const NetworkNode& n) -> int {
         if (depth.contains(n.name)) return depth[n.name];
@@ -156,7 +161,6 @@ void NetworkModel::tidyLayout() {
         const int row = rowsUsed[d]++;
         n.pos = QPointF(40 + 200 * row, 40 + 110 * d);
     }
-    emit changed();
 }
 
 Json NetworkModel::toJson() const {
@@ -203,7 +207,7 @@ void NetworkModel::fromJson(const Json& j) {
     outputs_.clear();
     if (j.contains("outputs"))
         for (const Json& o : j["outputs"]) outputs_ << QString::fromStdString(o.get<std::string>());
-    if (!placed) tidyLayout();
+    if (!placed) placeByDepth();
     refresh();
 }
 
@@ -253,7 +257,7 @@ bool NetworkModel::isValid() const {
 
 QString NetworkModel::firstError() const {
     if (nodes_.isEmpty()) return tr("the network is empty; add an Input layer");
-    for (int i = 0; i < nodes_.size(); ++i)
+    for (int i = 0; i < nodes_.size() && i < status_.size(); ++i)
         if (!status_[i].error.isEmpty()) return tr("layer '%1': %2").arg(nodes_[i].name, status_[i].error);
     return {};
 }

@@ -67,6 +67,7 @@ signals:
 
 private:
     void refresh();  // recompute status and emit changed()
+    void placeByDepth();
     QString uniqueName(const QString& type) const;
     int indexOf(const QString& name) const;
 

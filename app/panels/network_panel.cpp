@@ -1,7 +1,9 @@
 #include "network_panel.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QFileDialog>
+#include <QSaveFile>
 #include <QHBoxLayout>
 #include <QMessageBox>
 #include <QPushButton>
@@ -41,8 +43,26 @@ NetworkPanel::NetworkPanel(QWidget* parent) : QWidget(parent), editor_(new widge
         if (!p.isEmpty() && !editor_->exportDiagram(p))
             QMessageBox::warning(this, tr("Export failed"), tr("Could not write '%1' (use .png or .svg).").arg(p));
     });
+    auto* openButton = new QPushButton(tr("Open…"), this);
+    openButton->setToolTip(tr("Load a network saved as DeepField JSON"));
+    connect(openButton, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getOpenFileName(this, tr("Open network"), {}, tr("Networks (*.json)"));
+        if (p.isEmpty()) return;
+        QString why;
+        if (!loadNetworkFile(p, &why)) QMessageBox::warning(this, tr("Cannot open network"), why);
+    });
+    auto* saveButton = new QPushButton(tr("Save…"), this);
+    saveButton->setToolTip(tr("Save the network as DeepField JSON (the engine's and deepfield-cli's format)"));
+    connect(saveButton, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Save network"), "network.json", tr("Networks (*.json)"));
+        if (p.isEmpty()) return;
+        QString why;
+        if (!saveNetworkFile(p, &why)) QMessageBox::warning(this, tr("Cannot save network"), why);
+    });
     auto* bar = new QHBoxLayout;
     bar->addWidget(templates_, 1);
+    bar->addWidget(openButton);
+    bar->addWidget(saveButton);
     bar->addWidget(exportButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -64,6 +84,35 @@ Json NetworkPanel::builtInExampleNetwork() { return templateNetwork("cnn-morphol
 void NetworkPanel::setUndoStack(QUndoStack* stack) { editor_->setUndoStack(stack); }
 
 Json NetworkPanel::network() const { return editor_->model()->toJson(); }
+
+bool NetworkPanel::saveNetworkFile(const QString& path, QString* why) const {
+    QSaveFile f(path);
+    const std::string text = network().dump(2);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), qint64(text.size())) < 0 || !f.commit()) {
+        if (why) *why = tr("Could not write '%1': %2").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool NetworkPanel::loadNetworkFile(const QString& path, QString* why) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (why) *why = tr("Could not open '%1': %2").arg(path, f.errorString());
+        return false;
+    }
+    try {
+        const Json j = Json::parse(f.readAll().toStdString());
+        widgets::editWithUndo(editor_->undoStack(), editor_->model(), tr("Open network"), [&] {
+            editor_->model()->fromJson(j);
+            return true;
+        });
+    } catch (const std::exception& e) {
+        if (why) *why = tr("'%1' is not a DeepField network: %2").arg(path, QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
+}
 
 void NetworkPanel::setNetwork(const Json& graph) {
     try {

@@ -26,6 +26,9 @@ public:
     void setUndoStack(QUndoStack* stack);
     Json network() const;
     void setNetwork(const Json& graph);
+    // The network as the engine's JSON file (atomic save); loading is one undoable step.
+    bool saveNetworkFile(const QString& path, QString* why = nullptr) const;
+    bool loadNetworkFile(const QString& path, QString* why = nullptr);
     // The data changed: a single Input layer follows the data's sample shape.
     void setDataShape(const Shape& input, int classes);
     bool isTrainable(const Shape& dataShape, QString* why) const;
