@@ -144,4 +144,14 @@ std::vector<double> meanSquaredErrorPerSample(const Tensor& a, const Tensor& b) 
     return out;
 }
 
+float scaleImagePair(Tensor& input, Tensor* target) {
+    double s2 = 0;
+    for (std::size_t i = 0; i < input.size(); ++i) s2 += double(input[i]) * input[i];
+    const double rms = input.size() ? std::sqrt(s2 / double(input.size())) : 0.0;
+    const float scale = rms > 0 && std::isfinite(rms) ? float(rms) : 1.0f;
+    input.vec() /= scale;
+    if (target) target->vec() /= scale;
+    return scale;
+}
+
 }  // namespace deepfield

@@ -42,6 +42,13 @@ bool isSegmentationMetric(const std::string& name);
 std::vector<double> firstHalfFluxRatio(const Tensor& images);
 // Pearson correlation coefficient of two equally long series (NaN pairs skipped; NaN if < 2 left).
 double pearson(const std::vector<double>& a, const std::vector<double>& b);
+// Image regression (image → component images, deblending, deconvolution): input and target are
+// divided by the same per-image scale, the root mean square of the input's pixels, so the network
+// sees images of unit brightness and its output stays in the target's units up to that factor
+// (ratios such as B/T, and MSE comparisons against the input, are unchanged). Returns the scale
+// (1 for an all-zero input). input (C, H, W), target (C', H, W) or null.
+float scaleImagePair(Tensor& input, Tensor* target);
+
 // Per-sample mean squared difference of two tensors of the same shape.
 std::vector<double> meanSquaredErrorPerSample(const Tensor& a, const Tensor& b);
 
