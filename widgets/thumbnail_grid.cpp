@@ -237,10 +237,13 @@ QImage thumbnailImage(const Image& image, int maxSide, bool channelsBlueFirst, b
         interval.kind = IntervalKind::Manual;
         interval.manual = {0.0, 255.0};
     } else {
-        interval.kind = IntervalKind::Percentile;  // black at the sky, white at the brightest 0.2 %
-        interval.lowerPercent = 50.0;
+        // Black a little above the sky (70th percentile: median + ~0.5 sigma of the noise), white at
+        // the brightest 0.2 %, a mild asinh between: the galaxy, not the noise.
+        interval.kind = IntervalKind::Percentile;
+        interval.lowerPercent = 70.0;
         interval.upperPercent = 99.8;
         stretch.kind = DisplayStretch::Asinh;
+        stretch.a = 0.3;
     }
     const int shown = c >= 3 ? 3 : 1;
     std::vector<std::vector<float>> unit(static_cast<std::size_t>(shown));

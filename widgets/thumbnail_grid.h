@@ -85,7 +85,7 @@ private:
 
 // Thumbnail of an image through the engine's display stretch (engine/data/stretch.h) and grey
 // colour map: shrunk to at most maxSide pixels (area average) first, then per channel an asinh
-// stretch from the median (sky) to the 99.8th percentile; 8-bit images (PNG, JPEG) are shown
+// stretch (a = 0.3) from the 70th percentile (just above the sky) to the 99.8th; 8-bit images (PNG, JPEG) are shown
 // as stored (linear 0..255). Three channels make a colour image: as red, green, blue in storage
 // order, or reversed when the bands run from blue to red (g, r, i cubes).
 QImage thumbnailImage(const Image& image, int maxSide, bool channelsBlueFirst, bool eightBit);

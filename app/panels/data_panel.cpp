@@ -822,6 +822,7 @@ void DataPanel::updateAugmentationPreview() {
         l->setPixmap(QPixmap::fromImage(q));
         l->setToolTip(tip);
         l->setFrameShape(k == 0 ? QFrame::Box : QFrame::NoFrame);
+        l->setFixedSize(q.size() + QSize(2, 2));
         augmentGrid_->addWidget(l, 0, k);
     };
     show(base, 0, tr("original"));

@@ -94,6 +94,9 @@ private slots:
         QVERIFY2(panel.splitText().contains(QString("validation %1").arg(val->size())), qPrintable(panel.splitText()));
         QCOMPARE(panel.augmentationPreviewCount(), 8);
         QVERIFY(panel.datasetHistogram()->histogram().valid > 0);
+        panel.views()->setCurrentIndex(3);
+        QTest::qWait(50);
+        QVERIFY(panel.views()->currentWidget()->grab().save(screenshotPath("data_panel_summary.png")));
 
         // The grid: every image, filter by label.
         widgets::ThumbnailGrid* grid = panel.thumbnails();
