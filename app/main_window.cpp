@@ -106,6 +106,9 @@ MainWindow::MainWindow(QWidget* parent)
         setModified(true);
         updateCanTrain();
     });
+    // The Data panel's summary shows the split sizes of the Train panel's validation split.
+    connect(trainPanel_, &TrainPanel::settingsChanged, this,
+            [this] { dataPanel_->setValidationSplit(trainPanel_->settings().options.validationSplit); });
 
     autosaveTimer_.setInterval(kAutosaveMs);
     connect(&autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
