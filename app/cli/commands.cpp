@@ -8,6 +8,7 @@ const std::vector<Command>& commands() {
         {"evaluate", "print a trained run's metrics on data as JSON", {"drop-missing", "help"}, runEvaluate},
         {"info", "describe a FITS, PNG or JPEG file: HDUs, shapes, blanks, statistics, WCS", {"json", "help"}, runInfo},
         {"simulate", "write a folder of simulated galaxies (FITS + labels.csv) for training", {"no-noise", "help"}, runSimulate},
+        {"explain", "attribution map (saliency, integrated gradients, occlusion, Grad-CAM ...) of an image as FITS", {"probability", "help"}, runExplain},
     };
     return all;
 }

@@ -19,5 +19,6 @@ int runTrain(Args& args);
 int runEvaluate(Args& args);
 int runSimulate(Args& args);
 int runInfo(Args& args);
+int runExplain(Args& args);
 
 }  // namespace deepfield::cli
