@@ -476,7 +476,13 @@ DataPanel::DataPanel(QWidget* parent)
     showSourceInForm(builtInExampleSource());
 }
 
-DataPanel::~DataPanel() = default;
+DataPanel::~DataPanel() {
+    // The workers write pending_ / pendingImage_: they must end before those members go.
+    task_->cancel();
+    imageTask_->cancel();
+    task_->waitForFinished();
+    imageTask_->waitForFinished();
+}
 
 Json DataPanel::builtInExampleSource() {
     return Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 1200}, {"size", 64},
