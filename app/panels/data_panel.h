@@ -158,7 +158,7 @@ private:
     QLabel* augmentNote_;
     BackgroundTask* task_;
     BackgroundTask* imageTask_;
-    Json source_;
+    Json source_ = Json::object();  // never null: callers read fields with value()
     std::shared_ptr<LoadedData> loaded_, pending_;
     std::shared_ptr<OpenedImage> pendingImage_;
     QString imageTaskPath_;

@@ -106,7 +106,7 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
         for (Tensor& s : scratch_) s.resize({K, P});
 
     const ConstMatrixMap W(kernel_.data(), F, K);
-    const bool parallel = double(N) * F * K * P > kParallelMinFlops;
+    const bool parallel = N > 1 && double(N) * F * K * P > kParallelMinFlops;  // one sample: no team to start
 #pragma omp parallel for schedule(static) if (parallel)
     for (int n = 0; n < N; ++n) {
         const float* col = x.sample(n);
@@ -150,7 +150,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap W(kernel_.data(), F, K);
-#pragma omp parallel for schedule(static, 1) if (double(N) * F * K * P > kParallelMinFlops)
+#pragma omp parallel for schedule(static, 1) if (N > 1 && double(N) * F * K * P > kParallelMinFlops)
     for (int c = 0; c < chunks; ++c) {
         MatrixMap dW = partialKernel_[c].matrix(F, K);
         VectorMap db = partialBias_[c].vec();
