@@ -11,6 +11,7 @@
 #include "dataset_options.h"
 #include "graph/templates.h"
 #include "run_dir.h"
+#include "train_generative.h"
 #include "train_images.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
@@ -117,6 +118,7 @@ double fraction(Args& args, const std::string& name, double fallback) {
 }  // namespace
 
 int runTrain(Args& args) {
+    if (args.has("model") && isGenerativeModel(args.get("model", ""))) return trainGenerative(args);  // VAE, GANs
     if (args.flag("help")) {
         std::cout << kTrainHelp;
         return 0;

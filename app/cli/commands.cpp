@@ -8,6 +8,9 @@ const std::vector<Command>& commands() {
         {"evaluate", "print a trained run's metrics on data as JSON", {"drop-missing", "help"}, runEvaluate},
         {"info", "describe a FITS, PNG or JPEG file: HDUs, shapes, blanks, statistics, WCS", {"json", "help"}, runInfo},
         {"simulate", "write a folder of simulated galaxies (FITS + labels.csv) for training", {"no-noise", "help"}, runSimulate},
+        {"encode", "a trained VAE's latent mu and sigma for every image of a folder (CSV)", {"help"}, runEncode},
+        {"generate", "new images (FITS) from a trained VAE or GAN run", {"help"}, runGenerate},
+        {"score", "anomaly scores per image, ranked (VAE reconstruction error or GAN critic)", {"help"}, runScore},
         {"explain", "attribution map (saliency, integrated gradients, occlusion, Grad-CAM ...) of an image as FITS", {"probability", "help"}, runExplain},
     };
     return all;

@@ -19,6 +19,9 @@ int runTrain(Args& args);
 int runEvaluate(Args& args);
 int runSimulate(Args& args);
 int runInfo(Args& args);
+int runEncode(Args& args);
+int runGenerate(Args& args);
+int runScore(Args& args);
 int runExplain(Args& args);
 
 }  // namespace deepfield::cli

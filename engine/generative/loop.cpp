@@ -66,7 +66,7 @@ std::string divergenceMessage(const std::string& what, double lr, int goodEpochs
     return s.str();
 }
 
-void scaleImages(Tensor& images, PixelRange range) {
+void scaleImages(Tensor& images, ScaleRange range) {
     const int n = images.batch();
     const Eigen::Index m = Eigen::Index(images.sampleSize());
     std::vector<float> tmp;
@@ -78,7 +78,7 @@ void scaleImages(Tensor& images, PixelRange range) {
         const float lo = tmp[std::size_t(m / 2)], hi = v.maxCoeff();
         const float scale = hi > lo ? 1.0f / (hi - lo) : 0.0f;
         v = ((v - lo) * scale).max(0.0f).min(1.0f);
-        if (range == PixelRange::Symmetric) v = 2.0f * v - 1.0f;
+        if (range == ScaleRange::Symmetric) v = 2.0f * v - 1.0f;
     }
 }
 

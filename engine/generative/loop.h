@@ -29,13 +29,13 @@ std::string divergenceMessage(const std::string& what, double learningRate, int 
 // How images enter a generative model: per image, the median (sky) → 0 and the peak → 1, clipped
 // to [0, 1] (sigmoid decoders) or mapped to [−1, 1] (tanh generators). Per image, so a bright and a
 // faint galaxy look alike and the sky level or noise does not become what the model learns.
-enum class PixelRange { Unit, Symmetric };
-void scaleImages(Tensor& images, PixelRange range);  // (N, C, H, W) in place
+enum class ScaleRange { Unit, Symmetric };
+void scaleImages(Tensor& images, ScaleRange range);  // (N, C, H, W) in place
 
 // A dataset whose inputs are the scaled images of another; targets pass through.
 class ScaledDataset : public Dataset {
 public:
-    ScaledDataset(std::shared_ptr<const Dataset> base, PixelRange range) : base_(std::move(base)), range_(range) {}
+    ScaledDataset(std::shared_ptr<const Dataset> base, ScaleRange range) : base_(std::move(base)), range_(range) {}
     int size() const override { return base_->size(); }
     Shape inputShape() const override { return base_->inputShape(); }
     Shape targetShape() const override { return base_->targetShape(); }
@@ -47,7 +47,7 @@ public:
 
 private:
     std::shared_ptr<const Dataset> base_;
-    PixelRange range_;
+    ScaleRange range_;
 };
 
 // All inputs (and targets) of a dataset in memory: (N, ...).

@@ -1,0 +1,71 @@
+// deepfield-cli score: anomaly scores per image of a folder, ranked (VAE reconstruction error or
+// the GAN critic), with the ROC AUC when the folder marks its oddballs.
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/table.h"
+#include "generative/anomaly.h"
+#include "train_generative.h"
+
+namespace deepfield::cli {
+
+namespace {
+const char* kHelp = R"(usage: deepfield-cli score --run <run-dir> --data <image-folder> --out scores.csv
+
+Scores every image (higher = more unusual): a vae-latent run gives the summed squared reconstruction
+error of decode(μ(x)); a wgan or dcgan run gives minus the critic's output. Rows come ranked by score:
+rank,filename,label,score. When labels.csv has an 'anomaly' column (as 'simulate --kind anomaly' writes;
+'none' = normal), the ROC AUC of the scores for finding the oddballs is printed.
+)";
+}  // namespace
+
+int runScore(Args& args) {
+    if (args.flag("help")) {
+        std::cout << kHelp;
+        return 0;
+    }
+    const std::string runPath = args.get("run"), data = args.get("data"), out = args.get("out");
+    args.finish();
+    GenerativeRun run = loadGenerativeRun(runPath);
+    auto folder = loadFolderForRun(run, data);
+    ScaledDataset scaled(folder, run.range());
+    std::vector<double> scores;
+    if (run.kind == "vae-latent") {
+        VaeModel m(std::move(run.first), std::move(run.second));
+        m.build();
+        scores = vaeReconstructionScores(m, scaled);
+    } else {
+        scores = criticScores(run.second, scaled);
+    }
+    const std::vector<int> order = rankByScore(scores);
+    std::ostringstream csv;
+    csv.precision(8);
+    csv << "rank,filename,label,score\n";
+    for (std::size_t r = 0; r < order.size(); ++r) {
+        const std::size_t i = std::size_t(order[r]);
+        csv << r + 1 << "," << folder->files()[i] << ","
+            << (folder->labels().empty() ? std::string() : folder->classes()[std::size_t(folder->labels()[i])]) << ","
+            << scores[i] << "\n";
+    }
+    writeFileAtomically(out, csv.str());
+    std::cout << "scored " << scores.size() << " images with " << (run.kind == "vae-latent" ? "VAE reconstruction error" : "the critic")
+              << ": '" << out << "'" << std::endl;
+    // Known oddballs: the anomaly column of labels.csv.
+    const Table t = readCsv(data + "/labels.csv");
+    const int col = t.columnIndex("anomaly"), fileCol = t.columnIndex("filename");
+    if (col >= 0 && fileCol >= 0) {
+        std::map<std::string, int> odd;
+        for (const auto& row : t.rows) odd[row[std::size_t(fileCol)]] = row[std::size_t(col)] != "none" && !row[std::size_t(col)].empty();
+        std::vector<int> positive;
+        for (const std::string& f : folder->files()) positive.push_back(odd.count(f) ? odd[f] : 0);
+        const double auc = rocAuc(scores, positive);
+        if (!std::isnan(auc)) std::cout << "ROC AUC (column 'anomaly'): " << auc << std::endl;
+    }
+    return 0;
+}
+
+}  // namespace deepfield::cli
