@@ -1,6 +1,8 @@
 // deepfield-cli score: anomaly scores per image of a folder, ranked (VAE reconstruction error or
 // the GAN critic), with the ROC AUC when the folder marks its oddballs.
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -18,7 +20,7 @@ const char* kHelp = R"(usage: deepfield-cli score --run <run-dir> --data <image-
 
 Scores every image (higher = more unusual): a vae-latent run gives the summed squared reconstruction
 error of decode(μ(x)); a wgan or dcgan run gives minus the critic's output. Rows come ranked by score:
-rank,filename,label,score. When labels.csv has an 'anomaly' column (as 'simulate --kind anomaly' writes;
+rank,filename,label,score. When labels.csv has an anomaly_type (or anomaly) column (as simulate --kind anomaly writes;
 'none' = normal), the ROC AUC of the scores for finding the oddballs is printed.
 )";
 }  // namespace
@@ -56,14 +58,19 @@ int runScore(Args& args) {
               << ": '" << out << "'" << std::endl;
     // Known oddballs: the anomaly column of labels.csv.
     const Table t = readCsv(data + "/labels.csv");
-    const int col = t.columnIndex("anomaly"), fileCol = t.columnIndex("filename");
+    const int col = t.columnIndex("anomaly_type") >= 0 ? t.columnIndex("anomaly_type") : t.columnIndex("anomaly");
+    const int fileCol = t.columnIndex("filename");
     if (col >= 0 && fileCol >= 0) {
         std::map<std::string, int> odd;
-        for (const auto& row : t.rows) odd[row[std::size_t(fileCol)]] = row[std::size_t(col)] != "none" && !row[std::size_t(col)].empty();
+        for (const auto& row : t.rows) {
+            const int isOdd = row[std::size_t(col)] != "none" && !row[std::size_t(col)].empty();
+            odd[row[std::size_t(fileCol)]] = isOdd;
+            odd[(std::filesystem::path(data) / row[std::size_t(fileCol)]).string()] = isOdd;  // as the folder reader names them
+        }
         std::vector<int> positive;
         for (const std::string& f : folder->files()) positive.push_back(odd.count(f) ? odd[f] : 0);
         const double auc = rocAuc(scores, positive);
-        if (!std::isnan(auc)) std::cout << "ROC AUC (column 'anomaly'): " << auc << std::endl;
+        if (!std::isnan(auc)) std::cout << "ROC AUC (oddballs from labels.csv): " << auc << std::endl;
     }
     return 0;
 }

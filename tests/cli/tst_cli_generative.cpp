@@ -1,0 +1,121 @@
+// deepfield-cli train for generative templates (no labels needed), encode, generate and score,
+// through QProcess as a script would run them.
+#include <QtTest>
+
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result runCli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(DEEPFIELD_CLI), args);
+    if (!p.waitForFinished(240000)) p.kill();
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+}  // namespace
+
+class TestCliGenerative : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp_;
+    QString data_;
+
+private slots:
+    void initTestCase() {
+        data_ = tmp_.filePath("anomaly");
+        const Result r = runCli({"simulate", "--kind", "anomaly", "--count", "48", "--size", "16", "--bands", "r",
+                                 "--anomaly-fraction", "0.25", "--seed", "2", "--out", data_});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+
+    void vaeTrainEncodeGenerateScore() {
+        const QString run = tmp_.filePath("vae");
+        Result r = runCli({"train", "--model", "vae-latent", "--data", data_, "--out", run, "--epochs", "2",
+                           "--base-filters", "4", "--latent", "3", "--kl-warmup", "1", "--seed", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY(r.out.contains("reconstruction"));
+        for (const char* f : {"model.json", "first.safetensors", "second.safetensors", "history.csv"})
+            QVERIFY2(QFile::exists(run + "/" + f), f);
+        const QString history = QString::fromUtf8(readAll(run + "/history.csv"));
+        QVERIFY(history.startsWith("epoch,train_loss,val_loss,train_kl,val_kl,train_kl_weight,val_kl_weight,"
+                                   "train_reconstruction,val_reconstruction"));
+        QCOMPARE(history.trimmed().split('\n').size(), 3);
+
+        const QString latent = tmp_.filePath("latent.csv");
+        r = runCli({"encode", "--run", run, "--data", data_, "--out", latent});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList rows = QString::fromUtf8(readAll(latent)).trimmed().split('\n');
+        QCOMPARE(rows.size(), 49);
+        QCOMPARE(rows[0], QString("filename,label,mu_0,mu_1,mu_2,sigma_0,sigma_1,sigma_2"));
+        QCOMPARE(rows[1].split(',').size(), 8);
+        QVERIFY(rows[1].split(',')[1] == "normal" || rows[1].split(',')[1] == "anomaly");
+        QVERIFY(rows[1].split(',')[5].toDouble() > 0);  // σ
+
+        const QString gen = tmp_.filePath("generated");
+        r = runCli({"generate", "--run", run, "--count", "3", "--seed", "5", "--out", gen});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(QDir(gen).entryList({"*.fits"}, QDir::Files).size(), 3);
+        const QByteArray fits = readAll(gen + "/generated_000002.fits");
+        QVERIFY(fits.contains("DF_KIND = 'vae-latent"));
+        QVERIFY(fits.contains("DF_SEED = "));
+        // Same seed, same pixels.
+        const QString again = tmp_.filePath("again");
+        QCOMPARE(runCli({"generate", "--run", run, "--count", "3", "--seed", "5", "--out", again}).code, 0);
+        QCOMPARE(readAll(again + "/generated_000002.fits").right(16 * 16 * 4), fits.right(16 * 16 * 4));
+
+        const QString scores = tmp_.filePath("scores.csv");
+        r = runCli({"score", "--run", run, "--data", data_, "--out", scores});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("ROC AUC"));
+        const QStringList s = QString::fromUtf8(readAll(scores)).trimmed().split('\n');
+        QCOMPARE(s.size(), 49);
+        QCOMPARE(s[0], QString("rank,filename,label,score"));
+        QVERIFY(s[1].startsWith("1,") && s[48].startsWith("48,"));
+        QVERIFY(s[1].split(',')[3].toDouble() >= s[48].split(',')[3].toDouble());
+    }
+
+    void wganTrainSamplesAndScore() {
+        const QString run = tmp_.filePath("wgan");
+        Result r = runCli({"train", "--model", "wgan", "--data", data_, "--out", run, "--epochs", "2", "--batch-size",
+                           "8", "--base-filters", "4", "--latent", "8", "--critic-steps", "2", "--sample-every", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY(r.out.contains("wasserstein"));
+        // 6 critic steps per epoch → 3 generator steps per epoch, a sample every 2 plus the start: steps 0, 2, 4, 6.
+        QCOMPARE(QDir(run + "/samples").entryList({"*.fits"}, QDir::Files).size(), 4);
+        QVERIFY(QFile::exists(run + "/samples/step_000006.fits"));
+        r = runCli({"score", "--run", run, "--data", data_, "--out", tmp_.filePath("critic.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("the critic"));
+        r = runCli({"encode", "--run", run, "--data", data_, "--out", tmp_.filePath("x.csv")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("encode needs a VAE"), qPrintable(r.err));
+    }
+
+    void badInput() {
+        Result r = runCli({"encode", "--run", tmp_.filePath("nothing"), "--data", data_, "--out", tmp_.filePath("y.csv")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("no model.json"), qPrintable(r.err));
+        r = runCli({"train", "--model", "dcgan", "--data", data_, "--out", tmp_.filePath("odd"), "--image-size", "12"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("multiples of 8"), qPrintable(r.err));
+        QVERIFY(!QDir(tmp_.filePath("odd")).exists());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCliGenerative)
+#include "tst_cli_generative.moc"
