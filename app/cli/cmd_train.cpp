@@ -50,6 +50,13 @@ image folders (applied to --data and --test; --augment to training images only):
   --bands g,r|0,1         channels by FITS BANDS name or number
   --stretch S             linear (default), asinh, log, sqrt; then per-image normalisation
   --augment LIST          rot90,flip,rotate[=deg],shift[=px],zoom[=f],noise[=sigma],blur[=fwhm]
+image targets (folders from 'deepfield-cli simulate'; --model unet-clumps or autoencoder):
+  --target mask           clumps → clump mask (sigmoid; --loss binary_crossentropy (default) or dice)
+  --target bulge-disk     bulge-disk → bulge and disk images (2·bands channels; mse)
+  --target central        blends → the central galaxy alone (mse)
+  --target sharp          deconvolution → the sharp image (mse)
+  --depth N               levels of the image template, default 3
+  --base-filters N        filters of its first level (doubled per level), default 16
   --out DIR               run folder: model.json, weights.safetensors, history.csv, metrics.json
 )";
 

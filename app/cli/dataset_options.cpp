@@ -94,8 +94,10 @@ ImageDataArgs readImageDataArgs(Args& args) {
     a.bands = args.getList("bands");
     a.stretch = args.get("stretch", "linear");
     a.augment = args.getList("augment");
+    a.depth = args.getInt("depth", 0, 1);
+    a.baseFilters = args.getInt("base-filters", 0, 1);
     a.imageOnlyOptionGiven = !a.crop.empty() || a.imageSize > 0 || a.grey || !a.bands.empty() ||
-                             args.has("stretch") || !a.augment.empty();
+                             args.has("stretch") || !a.augment.empty() || a.depth > 0 || a.baseFilters > 0;
     return a;
 }
 

@@ -45,6 +45,8 @@ struct ImageDataArgs {
     std::vector<std::string> bands;    // --bands g,r or channel numbers 0,1
     std::string stretch = "linear";    // --stretch linear|asinh|log|sqrt
     std::vector<std::string> augment;  // --augment rot90,flip,rotate,shift,zoom,noise
+    int depth = 0;                     // --depth N: levels of unet-clumps / autoencoder (image templates)
+    int baseFilters = 0;               // --base-filters N: their first level's filters
     bool imageOnlyOptionGiven = false;
 };
 ImageDataArgs readImageDataArgs(Args& args);

@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/augment.h"
 #include "graph/templates.h"
+#include "image_targets.h"
 #include "run_dir.h"
 #include "train/loss.h"
 
@@ -62,7 +64,129 @@ private:
 
 }  // namespace
 
+// Image targets (mask, bulge-disk, central, sharp): an image-to-image network, see image_targets.h.
+int trainImageTargets(const ImageTrainRequest& r) {
+    const bool seg = isSegmentationTarget(r.target);
+    if (!r.task.empty() && r.task != (seg ? "segmentation" : "regression"))
+        throw UsageError("--target " + r.target + " trains a " + (seg ? "segmentation" : "regression of images") +
+                         "; leave out --task " + r.task);
+    if (!r.images.augment.empty())
+        throw UsageError("--augment is not available for image targets yet (the target would need the same "
+                         "transform)");
+    RunWriter run(r.out);
+    auto progress = [](const std::string& what) {
+        return [what](int done, int total) {
+            if (done == total || done % 256 == 0) std::cerr << "loading " << what << ": " << done << "/" << total << "\r" << std::flush;
+            if (done == total) std::cerr << "\n";
+        };
+    };
+    auto data = std::make_shared<ImagePairDataset>(r.data, r.target, imageFolderOptions(r.images, r.data, ""),
+                                                   progress(r.data));
+    std::vector<int> pool(std::size_t(data->size())), trainIdx, valIdx, testIdx;
+    for (int i = 0; i < data->size(); ++i) pool[std::size_t(i)] = i;
+    if (r.testSplit > 0) std::tie(pool, testIdx) = splitIndices(data->size(), r.testSplit, r.train.seed);
+    if (r.validationSplit > 0) {
+        auto [a, b] = splitIndices(int(pool.size()), r.validationSplit, r.train.seed + 1);
+        for (int i : a) trainIdx.push_back(pool[std::size_t(i)]);
+        for (int i : b) valIdx.push_back(pool[std::size_t(i)]);
+    } else {
+        trainIdx = pool;
+    }
+    if (trainIdx.empty()) throw InputError("'" + r.data + "': no images left for training after the splits");
+    const auto train = std::make_shared<SubsetDataset>(data, trainIdx);
+    std::shared_ptr<const Dataset> val, test;
+    if (!valIdx.empty()) val = std::make_shared<SubsetDataset>(data, valIdx);
+    if (!testIdx.empty()) test = std::make_shared<SubsetDataset>(data, testIdx);
+    if (!r.test.empty()) {
+        if (!isImageFolder(r.test))
+            throw InputError("--test '" + r.test + "' must be an image folder with labels.csv like --data");
+        auto t = std::make_shared<ImagePairDataset>(r.test, r.target, imageFolderOptions(r.images, r.test, ""),
+                                                    progress(r.test));
+        if (t->inputShape() != data->inputShape())
+            throw InputError("--test '" + r.test + "' gives images of shape " + toString(t->inputShape()) +
+                             ", the training images " + toString(data->inputShape()) + "; use --image-size");
+        test = t;
+    }
+
+    const Shape in = data->inputShape(), out = data->targetShape();
+    Graph graph;
+    if (isImageTemplate(r.model)) {
+        TemplateOptions o;
+        o.inputShape = in;
+        o.outputs = out[0];
+        o.depth = r.images.depth;
+        o.baseFilters = r.images.baseFilters;
+        o.finalActivation = seg ? "sigmoid" : "linear";
+        graph = makeTemplate(r.model, o);
+    } else {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        if (!fs::exists(r.model, ec))
+            throw UsageError("--target " + r.target + " needs an image-to-image network: --model unet-clumps, "
+                             "autoencoder or a network JSON file; got '" + r.model + "'");
+        const std::string path = fs::is_directory(r.model, ec) ? (fs::path(r.model) / "model.json").string() : r.model;
+        graph = Graph::fromJson(Json::parse(readFile(path)));
+        graph.build();
+        if (graph.inputShapes()[0] != in || graph.outputShapes()[0] != out)
+            throw InputError("--model '" + path + "' maps " + toString(graph.inputShapes()[0]) + " to " +
+                             toString(graph.outputShapes()[0]) + " but the data needs " + toString(in) + " to " +
+                             toString(out));
+    }
+    graph.build();
+    graph.reset(r.train.seed);
+    const auto loss = makeLoss(r.loss.empty() ? (seg ? "binary_crossentropy" : "mse") : r.loss);
+    const auto optimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
+    TrainOptions to = r.train;
+    to.metrics = seg ? std::vector<std::string>{"dice", "iou", "pixel_accuracy"} : std::vector<std::string>{"mae", "rmse"};
+    to.accuracyThreshold = 0.5f;
+    to.validationSplit = 0;
+
+    std::cout << "data: image folder '" << r.data << "' " << train->size() << " training, " << (val ? val->size() : 0)
+              << " validation" << (test ? ", " + std::to_string(test->size()) + " test" : std::string())
+              << " images of shape " << toString(in) << "\n" << (seg ? "segmentation" : "image regression")
+              << ": target '" << r.target << "' " << toString(out) << "\nmodel: " << r.model << ", "
+              << graph.parameterCount() << " parameters; loss " << loss->name() << ", " << optimizer->name() << " lr "
+              << r.optimizerOptions.learningRate << ", batch " << to.batchSize << ", " << to.epochs << " epochs, seed "
+              << to.seed << std::endl;
+    Trainer trainer(graph, *loss, *optimizer, to);
+    EpochPrinter printer(to.epochs);
+    const History history = trainer.fit(*train, val.get(), &printer);
+    if (history.diverged) throw Error(history.stopReason + " No run was written.");
+
+    Json modelJson = graph.toJson();
+    modelJson["preprocessing"] = imagePreprocessingJson(data->options(), r.target, seg ? "segmentation" : "image", in);
+    Json training = to.toJson();
+    training["validation_split"] = r.validationSplit;
+    training["test_split"] = r.testSplit;
+    training["model"] = r.model;
+    training["data"] = r.data;
+    if (!r.test.empty()) training["test"] = r.test;
+    training["loss"] = loss->name();
+    training["optimizer"] = Json{{"name", optimizer->name()}, {"options", r.optimizerOptions.toJson()}};
+    training["stop_reason"] = history.stopReason;
+    if (r.images.depth) training["depth"] = r.images.depth;
+    if (r.images.baseFilters) training["base_filters"] = r.images.baseFilters;
+    modelJson["training"] = training;
+    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
+    graph.saveWeights(run.file("weights.safetensors"));
+    writeFileAtomically(run.file("history.csv"), history.toCsv());
+    if (test) {
+        const Json metrics = imageEvaluationJson(graph, *test, r.target);
+        writeFileAtomically(run.file("metrics.json"), metrics.dump(2) + "\n");
+        std::cout << "test: " << metrics.dump() << "\n";
+    }
+    run.commit();
+    std::cout << "run written to '" << r.out << "'" << std::endl;
+    return 0;
+}
+
 int trainOnImageFolder(const ImageTrainRequest& r) {
+    if (isImageTargetName(r.target)) return trainImageTargets(r);
+    if (isImageTemplate(r.model))
+        throw UsageError("--model " + r.model + " maps images to images: give --target mask, bulge-disk, central or "
+                         "sharp (a folder from 'deepfield-cli simulate')");
+    if (r.images.depth || r.images.baseFilters)
+        throw UsageError("--depth and --base-filters apply to the image templates unet-clumps and autoencoder");
     if (r.task == "regression")
         throw UsageError("image folders train classifiers here; --task regression needs numeric targets (not yet)");
     const AugmentSpec augment = parseAugmentations(r.images.augment);

@@ -2,6 +2,7 @@
 // Built-in networks by name, exactly the architectures of the reference workloads
 // (../shared/bench/README.md), so a lesson, the CLI and the benchmarks train the same thing.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/graph.h"
@@ -9,6 +10,9 @@
 namespace deepfield {
 
 struct TemplateOptions {
+    TemplateOptions() = default;
+    TemplateOptions(Shape input, int outputCount) : inputShape(std::move(input)), outputs(outputCount) {}
+
     Shape inputShape;  // per sample: {features} for MLPs, {C, H, W} for CNNs; empty = template default
     int outputs = 0;   // classes (logits) or regression outputs; 0 = template default
     // Image-to-image templates (unet-clumps, autoencoder): output channels are `outputs`
