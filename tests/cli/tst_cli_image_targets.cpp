@@ -1,0 +1,154 @@
+// deepfield-cli train / evaluate with image targets on folders from `simulate`: masks (clumps),
+// bulge + disk images, the central galaxy of a blend, the sharp image; run files, metrics and errors.
+#include <QtTest>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result runCli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(DEEPFIELD_CLI), args);
+    if (!p.waitForFinished(240000)) p.kill();
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QJsonObject readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+}  // namespace
+
+class TestCliImageTargets : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+    QString simulate(const QString& kind, const QString& bands = "r") {
+        const QString out = tmp_.filePath(kind);
+        if (QDir(out).exists()) return out;
+        const Result r = runCli({"simulate", "--kind", kind, "--count", "24", "--size", "16", "--bands", bands,
+                                 "--seed", "3", "--out", out});
+        if (r.code != 0) qWarning("%s", qPrintable(r.err));
+        return out;
+    }
+
+private slots:
+    void trainsAndEvaluates_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("loss");
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<QStringList>("keys");
+        QTest::newRow("clumps → mask, dice") << "clumps" << "mask" << "dice" << "segmentation"
+                                             << QStringList{"dice", "iou", "pixel_accuracy", "dice_per_image_mean"};
+        QTest::newRow("clumps → mask, bce") << "clumps" << "mask" << "" << "segmentation"
+                                            << QStringList{"dice", "iou", "pixel_accuracy"};
+        QTest::newRow("bulge-disk") << "bulge-disk" << "bulge-disk" << "" << "image"
+                                    << QStringList{"mse", "mae", "bt_pearson_r", "bt_mae"};
+        QTest::newRow("blends → central") << "blends" << "central" << "" << "image"
+                                          << QStringList{"mse", "mse_input", "mse_ratio"};
+        QTest::newRow("deconvolution → sharp") << "deconvolution" << "sharp" << "mse" << "image"
+                                               << QStringList{"mse", "mse_input", "mse_ratio"};
+    }
+    void trainsAndEvaluates() {
+        QFETCH(QString, kind);
+        QFETCH(QString, target);
+        QFETCH(QString, loss);
+        QFETCH(QString, task);
+        QFETCH(QStringList, keys);
+        const QString data = simulate(kind);
+        const QString run = tmp_.filePath("run-" + kind + loss);
+        QStringList args{"train", "--model", "unet-clumps", "--data", data, "--target", target, "--depth", "2",
+                         "--base-filters", "4", "--epochs", "2", "--batch-size", "8", "--test-split", "0.25",
+                         "--out", run};
+        if (!loss.isEmpty()) args << "--loss" << loss;
+        const Result r = runCli(args);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY(r.out.contains(task == "segmentation" ? "segmentation: target 'mask' (1, 16, 16)" : "image regression"));
+        const QJsonObject model = readJson(run + "/model.json");
+        QCOMPARE(model["preprocessing"].toObject()["target"].toString(), target);
+        QCOMPARE(model["preprocessing"].toObject()["task"].toString(), task);
+        QCOMPARE(model["training"].toObject()["depth"].toInt(), 2);
+        const QJsonObject metrics = readJson(run + "/metrics.json");
+        QCOMPARE(metrics["task"].toString(), task);
+        QCOMPARE(metrics["n"].toInt(), 6);
+        for (const QString& k : keys) QVERIFY2(metrics.contains(k), qPrintable(k));
+        // bulge-disk has two images per band: the output has 2 channels.
+        const QString lastOutput = model["layers"].toArray().last().toObject()["name"].toString();
+        QCOMPARE(lastOutput, QString("output"));
+
+        // evaluate on the whole folder gives the same kind of report.
+        const Result e = runCli({"evaluate", "--run", run, "--data", data});
+        QVERIFY2(e.code == 0, qPrintable(e.err));
+        const QJsonObject ev = QJsonDocument::fromJson(e.out.toUtf8()).object();
+        QCOMPARE(ev["n"].toInt(), 24);
+        QCOMPARE(ev["target"].toString(), target);
+        for (const QString& k : keys) QVERIFY2(ev.contains(k), qPrintable(k));
+        if (task == "segmentation") {
+            QVERIFY(ev["dice"].toDouble() >= 0 && ev["dice"].toDouble() <= 1);
+            QVERIFY(ev["pixel_accuracy"].toDouble() > 0 && ev["pixel_accuracy"].toDouble() <= 1);
+            QVERIFY(ev["iou"].toDouble() <= ev["dice"].toDouble());
+        } else {
+            QVERIFY(ev["mse"].toDouble() > 0);
+        }
+    }
+
+    void evaluatesImageClassifiers() {
+        const QString data = simulate("clumps");
+        const QString run = tmp_.filePath("run-classes");
+        const Result r = runCli({"train", "--model", "cnn-morphology", "--data", data, "--image-size", "64",
+                                 "--epochs", "1", "--out", run});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const Result e = runCli({"evaluate", "--run", run, "--data", data});
+        QVERIFY2(e.code == 0, qPrintable(e.err));
+        const QJsonObject ev = QJsonDocument::fromJson(e.out.toUtf8()).object();
+        QCOMPARE(ev["task"].toString(), QString("classification"));
+        QCOMPARE(ev["n"].toInt(), 24);
+        QVERIFY(ev.contains("confusion_matrix"));
+    }
+
+    void rejectsMismatches_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("mask from blends") << "blends" << QStringList{"--target", "mask"}
+                                          << "has no 'mask' images for --target mask";
+        QTest::newRow("classifier for images") << "blends" << QStringList{"--target", "central", "--model", "cnn-morphology"}
+                                               << "needs an image-to-image network";
+        QTest::newRow("stretch on a regression") << "blends" << QStringList{"--target", "central", "--stretch", "asinh"}
+                                                 << "--stretch must be linear";
+        QTest::newRow("image template without image target") << "clumps" << QStringList{}
+                                                             << "maps images to images";
+        QTest::newRow("depth too large for 16 px") << "clumps" << QStringList{"--target", "mask", "--depth", "5"}
+                                                   << "multiples of 32";
+    }
+    void rejectsMismatches() {
+        QFETCH(QString, kind);
+        QFETCH(QStringList, extra);
+        QFETCH(QString, message);
+        QStringList args{"train", "--data", simulate(kind), "--epochs", "1", "--out", tmp_.filePath("bad")};
+        if (!extra.contains("--model")) args << "--model" << "unet-clumps";
+        args << extra;
+        const Result r = runCli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(!QDir(tmp_.filePath("bad")).exists());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCliImageTargets)
+#include "tst_cli_image_targets.moc"
