@@ -238,7 +238,7 @@ void Cropping2D::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Te
 
 void registerUpsamplingLayers(LayerRegistry& r) {
     registerTransposedConvolutionLayers(r);
-    r.add({"UpSampling2D", "Resizing", "Repeats (nearest) or interpolates (bilinear) pixels: size 2 doubles the image",
+    r.add({"UpSampling2D", "Core", "Repeats (nearest) or interpolates (bilinear) pixels: size 2 doubles the image",
            Json{{"size", 2}, {"interpolation", "nearest"}}, [](const Json& c) {
                const std::string how = configString(c, "interpolation", "UpSampling2D");
                if (how != "nearest" && how != "bilinear")
@@ -248,11 +248,11 @@ void registerUpsamplingLayers(LayerRegistry& r) {
                    configPair(c, "size", "UpSampling2D"),
                    how == "nearest" ? Interpolation::Nearest : Interpolation::Bilinear);
            }});
-    r.add({"ZeroPadding2D", "Resizing", "Adds rows and columns of zeros around each feature map", Json{{"padding", 1}},
+    r.add({"ZeroPadding2D", "Core", "Adds rows and columns of zeros around each feature map", Json{{"padding", 1}},
            [](const Json& c) {
                return std::make_unique<ZeroPadding2D>(Margins::parse(c.at("padding"), "padding", "ZeroPadding2D"));
            }});
-    r.add({"Cropping2D", "Resizing", "Cuts rows and columns off the edges (e.g. to match a skip connection)",
+    r.add({"Cropping2D", "Core", "Cuts rows and columns off the edges (e.g. to match a skip connection)",
            Json{{"cropping", 1}}, [](const Json& c) {
                return std::make_unique<Cropping2D>(Margins::parse(c.at("cropping"), "cropping", "Cropping2D"));
            }});
