@@ -5,6 +5,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${DEEPFIELD_BUILD_DIR:-$here/build}"
 "$here/scripts/setup.sh" "$build_dir" Release
+# Training threads sleep instead of spinning while they wait, so the window stays smooth.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 if [ -x "$build_dir/app/deepfield" ]; then
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
     exec xvfb-run -a -s "-screen 0 1600x1000x24" "$build_dir/app/deepfield" "$@"

@@ -41,9 +41,9 @@ void checkWeights(Graph& g) {
     const double want58[] = {0.35891648, 0.408666186, 0.511301270, 0.561370121};
     for (int i = 0; i < 4; ++i) {
         QVERIFY2(std::abs(w14[std::size_t(i)] - want14[i]) < 1e-6,
-                 ("w" + std::to_string(i + 1) + " = " + std::to_string(w14[std::size_t(i)])).c_str());
+                 qPrintable(QString("w%1 = %2").arg(i + 1).arg(w14[std::size_t(i)], 0, 'g', 10)));
         QVERIFY2(std::abs(w58[std::size_t(i)] - want58[i]) < 1e-6,
-                 ("w" + std::to_string(i + 5) + " = " + std::to_string(w58[std::size_t(i)])).c_str());
+                 qPrintable(QString("w%1 = %2").arg(i + 5).arg(w58[std::size_t(i)], 0, 'g', 10)));
     }
 }
 }  // namespace
