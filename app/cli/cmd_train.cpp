@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "epoch_printer.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "dataset_options.h"
@@ -93,28 +94,6 @@ Graph makeModel(const std::string& model, int features, int outputs) {
                          (outputs == 1 ? " (one regression value)" : " (one score per class)"));
     return g;
 }
-
-class ProgressPrinter : public TrainObserver {
-public:
-    explicit ProgressPrinter(int epochs) : epochs_(epochs) {}
-    void onEpochEnd(const EpochStats& e) override {
-        char buf[64];
-        std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(epochs_);
-        auto add = [&](const std::string& name, double v) {
-            std::snprintf(buf, sizeof buf, "  %s %.4f", name.c_str(), v);
-            line += buf;
-        };
-        add("loss", e.trainLoss);
-        if (!std::isnan(e.valLoss)) add("val_loss", e.valLoss);
-        for (const auto& [name, v] : e.trainMetrics) add(name, v);
-        for (const auto& [name, v] : e.valMetrics) add("val_" + name, v);
-        std::snprintf(buf, sizeof buf, "  %.2f s", e.seconds);
-        std::cout << line << buf << std::endl;
-    }
-
-private:
-    int epochs_;
-};
 
 double fraction(Args& args, const std::string& name, double fallback) {
     const double f = args.getDouble(name, fallback);
@@ -225,7 +204,7 @@ int runTrain(Args& args) {
               << to.epochs << " epochs, seed " << to.seed << std::endl;
 
     Trainer trainer(graph, *loss, *optimizer, to);
-    ProgressPrinter printer(to.epochs);
+    EpochPrinter printer(to.epochs);
     const History history = trainer.fit(*train, val.get(), &printer);
     if (history.diverged) throw Error(history.stopReason + " No run was written.");
 

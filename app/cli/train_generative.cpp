@@ -1,5 +1,7 @@
 #include "train_generative.h"
 
+#include "epoch_printer.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -47,22 +49,7 @@ Generative models learn from the images alone (labels, if any, are kept for 'enc
 class Printer : public GanObserver {
 public:
     explicit Printer(int epochs) : epochs_(epochs) {}
-    void onEpochEnd(const EpochStats& e) override {
-        char buf[96];
-        std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(epochs_);
-        std::snprintf(buf, sizeof buf, "  loss %.4f", e.trainLoss);
-        line += buf;
-        if (!std::isnan(e.valLoss)) {
-            std::snprintf(buf, sizeof buf, "  val_loss %.4f", e.valLoss);
-            line += buf;
-        }
-        for (const auto& [k, v] : e.trainMetrics) {
-            std::snprintf(buf, sizeof buf, "  %s %.4f", k.c_str(), v);
-            line += buf;
-        }
-        std::snprintf(buf, sizeof buf, "  %.2f s", e.seconds);
-        std::cout << line << buf << std::endl;
-    }
+    void onEpochEnd(const EpochStats& e) override { std::cout << epochLine(e, epochs_) << std::endl; }
 
 private:
     int epochs_;

@@ -1,5 +1,7 @@
 #include "train_images.h"
 
+#include "epoch_printer.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -39,28 +41,6 @@ Graph imageModel(const std::string& model, const Shape& input, int outputs) {
                          " but the data needs " + std::to_string(outputs));
     return g;
 }
-
-class EpochPrinter : public TrainObserver {
-public:
-    explicit EpochPrinter(int epochs) : epochs_(epochs) {}
-    void onEpochEnd(const EpochStats& e) override {
-        char buf[96];
-        std::string line = "epoch " + std::to_string(e.epoch) + "/" + std::to_string(epochs_);
-        auto add = [&](const std::string& name, double v) {
-            std::snprintf(buf, sizeof buf, "  %s %.4f", name.c_str(), v);
-            line += buf;
-        };
-        add("loss", e.trainLoss);
-        if (!std::isnan(e.valLoss)) add("val_loss", e.valLoss);
-        for (const auto& [name, v] : e.trainMetrics) add(name, v);
-        for (const auto& [name, v] : e.valMetrics) add("val_" + name, v);
-        std::snprintf(buf, sizeof buf, "  %.2f s", e.seconds);
-        std::cout << line << buf << std::endl;
-    }
-
-private:
-    int epochs_;
-};
 
 }  // namespace
 
