@@ -21,6 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from safetensors_writer import write_safetensors  # tests/reference/, shared by the reference scripts
+
 torch.manual_seed(2024)
 torch.set_default_dtype(torch.float32)
 
@@ -131,25 +133,6 @@ loss_case("dice_two_channels", "dice", dice, (3, 2, 5, 6))
 loss_case("dice_empty_mask", "dice", dice, (3, 1, 6, 6), empty_mask=True)
 loss_case("bce_per_pixel", "binary_crossentropy", F.binary_cross_entropy, (3, 1, 6, 6))
 loss_case("mse_per_pixel", "mse", F.mse_loss, (3, 2, 5, 5))
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name in sorted(tensors):
-        a = tensors[name]
-        raw = a.astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(head)))
-        fh.write(head)
-        for b in blobs:
-            fh.write(b)
 
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "torch_decoder_layers.safetensors")

@@ -28,6 +28,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from safetensors_writer import write_safetensors  # tests/reference/, shared by the reference scripts
+
 torch.manual_seed(606)
 torch.set_default_dtype(torch.float32)
 
@@ -172,25 +174,6 @@ for i, seed in enumerate([1, 2]):
     put(f"{i}/guided", relu_hooked(x, pred, "guided")[0])
     put(f"{i}/deconvnet", relu_hooked(x, pred, "deconvnet")[0])
     put(f"{i}/gradcam", gradcam(x, pred)[0])
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name in sorted(tensors):
-        a = tensors[name]
-        raw = a.astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(head)))
-        fh.write(head)
-        for b in blobs:
-            fh.write(b)
 
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "torch_explain.safetensors")

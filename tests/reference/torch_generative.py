@@ -18,6 +18,8 @@ import struct
 import numpy as np
 import torch
 
+from safetensors_writer import write_safetensors  # tests/reference/, shared by the reference scripts
+
 torch.manual_seed(5)
 tensors = {}
 cases = []
@@ -66,25 +68,6 @@ sampling_case("sampling_beta4_anneal", 5, 2, 4.0 * 0.3, 0.7)
 sampling_case("sampling_latent16", 3, 16, 0.5, 1.5)
 recon_case("recon_mse", "mse", (3, 1, 4, 5))
 recon_case("recon_bce", "bce", (2, 2, 3, 3))
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name in sorted(tensors):
-        a = tensors[name]
-        raw = a.astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(head)))
-        fh.write(head)
-        for b in blobs:
-            fh.write(b)
 
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "torch_generative.safetensors")

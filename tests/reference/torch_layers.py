@@ -18,6 +18,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from safetensors_writer import write_safetensors  # tests/reference/, shared by the reference scripts
+
 torch.manual_seed(1234)
 torch.set_default_dtype(torch.float32)
 
@@ -145,25 +147,6 @@ run("add_3", "Add", {}, lambda x, p: x[0] + x[1] + x[2], [rnd(3, 6), rnd(3, 6), 
 run("concatenate_channels", "Concatenate", {"axis": 0}, lambda x, p: torch.cat(x, 1),
     [rnd(2, 2, 4, 5), rnd(2, 3, 4, 5), rnd(2, 1, 4, 5)], {})
 run("concatenate_features", "Concatenate", {"axis": 0}, lambda x, p: torch.cat(x, 1), [rnd(3, 4), rnd(3, 2)], {})
-
-
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name in sorted(tensors):
-        a = tensors[name]
-        raw = a.astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(head)))
-        fh.write(head)
-        for b in blobs:
-            fh.write(b)
 
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "torch_layers.safetensors")
