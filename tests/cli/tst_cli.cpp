@@ -9,32 +9,15 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "cli_runner.h"
+
+using namespace cli_test;
+
 namespace {
 const QString kData = QStringLiteral(DEEPFIELD_TEST_DATA "/cli/");
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
 
-Result runCli(const QStringList& args, const QString& workDir = {}) {
-    QProcess p;
-    if (!workDir.isEmpty()) p.setWorkingDirectory(workDir);
-    p.start(QStringLiteral(DEEPFIELD_CLI), args);
-    if (!p.waitForFinished(120000)) p.kill();
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QJsonObject readJson(const QString& path) { return QJsonDocument::fromJson(readAll(path)).object(); }
 
 QStringList trainArgs(const QString& out) {
     return {"train", "--model", "mlp-colors", "--data", kData + "colors_train.csv", "--features", "u-g,g-r,r-i,i-z",

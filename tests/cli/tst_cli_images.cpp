@@ -8,28 +8,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-namespace {
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+#include "cli_runner.h"
 
-Result runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(DEEPFIELD_CLI), args);
-    if (!p.waitForFinished(240000)) p.kill();
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using namespace cli_test;
 
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-}  // namespace
 
 class TestCliImages : public QObject {
     Q_OBJECT
