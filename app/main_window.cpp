@@ -383,7 +383,12 @@ void MainWindow::startTraining() {
     TrainingJob job;
     const TrainSettings s = trainPanel_->settings();
     try {
-        job.graph = std::make_unique<Graph>(Graph::fromJson(networkPanel_->network()));
+        Json network = networkPanel_->network();
+        if (s.initializer != "network")
+            for (Json& layer : network["layers"])
+                if (layer.contains("config") && layer["config"].contains("kernel_initializer"))
+                    layer["config"]["kernel_initializer"] = s.initializer;
+        job.graph = std::make_unique<Graph>(Graph::fromJson(network));
         job.graph->build();
         job.graph->reset(s.options.seed);
         std::tie(job.train, job.validation) = dataPanel_->split(s.options.validationSplit, s.options.seed);

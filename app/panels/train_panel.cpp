@@ -18,8 +18,11 @@
 namespace deepfield::app {
 
 Json TrainSettings::toJson() const {
-    return Json{{"loss", loss}, {"optimizer", optimizer}, {"optimizer_options", optimizerOptions.toJson()},
-                {"options", options.toJson()}};
+    return Json{{"loss", loss},
+                {"optimizer", optimizer},
+                {"optimizer_options", optimizerOptions.toJson()},
+                {"options", options.toJson()},
+                {"initializer", initializer}};
 }
 
 TrainSettings TrainSettings::fromJson(const Json& j) {
@@ -28,6 +31,7 @@ TrainSettings TrainSettings::fromJson(const Json& j) {
     s.optimizer = j.value("optimizer", s.optimizer);
     if (j.contains("optimizer_options")) s.optimizerOptions = OptimizerOptions::fromJson(j["optimizer_options"]);
     if (j.contains("options")) s.options = TrainOptions::fromJson(j["options"]);
+    s.initializer = j.value("initializer", s.initializer);
     return s;
 }
 
@@ -40,6 +44,13 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
     for (const char* o : {"adam", "adamw", "sgd", "rmsprop", "adagrad"}) optimizer_->addItem(o);
     schedule_ = new QComboBox(this);
     for (const char* s : {"constant", "step", "exponential", "cosine"}) schedule_->addItem(s);
+    initializer_ = new QComboBox(this);
+    initializer_->addItem(tr("as in the network"), "network");
+    for (const char* i : {"auto", "he_normal", "he_uniform", "glorot_normal", "glorot_uniform", "lecun_normal",
+                          "lecun_uniform", "random_normal", "zeros"})
+        initializer_->addItem(i, i);
+    initializer_->setToolTip(tr("Starting weights of every Dense and convolution kernel. Try zeros or a tiny "
+                                "random_normal to see why the choice matters."));
     lr_ = new QDoubleSpinBox(this);
     lr_->setDecimals(6);
     lr_->setRange(1e-6, 10);
@@ -70,6 +81,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Validation split"), validationSplit_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Early stopping"), patience_);
+    form->addRow(tr("Initializer"), initializer_);
     auto* settingsBox = new QGroupBox(tr("Settings"), this);
     settingsBox->setLayout(form);
 
@@ -109,7 +121,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(leftWidget, 0);
     layout->addWidget(curves_, 1);
 
-    for (QComboBox* c : {loss_, optimizer_, schedule_})
+    for (QComboBox* c : {loss_, optimizer_, schedule_, initializer_})
         connect(c, &QComboBox::currentIndexChanged, this, &TrainPanel::settingsChanged);
     for (QSpinBox* s : {batchSize_, epochs_, seed_, patience_})
         connect(s, &QSpinBox::valueChanged, this, &TrainPanel::settingsChanged);
@@ -130,6 +142,7 @@ TrainSettings TrainPanel::settings() const {
     s.options.seed = std::uint64_t(seed_->value());
     s.options.earlyStoppingPatience = patience_->value();
     s.options.schedule.kind = schedule_->currentText().toStdString();
+    s.initializer = initializer_->currentData().toString().toStdString();
     const bool classification = s.loss.find("crossentropy") != std::string::npos;
     s.options.metrics = {classification ? "accuracy" : "mae"};
     if (s.loss == "binary_crossentropy_logits") s.options.accuracyThreshold = 0.0f;
@@ -138,7 +151,7 @@ TrainSettings TrainPanel::settings() const {
 
 void TrainPanel::setSettings(const TrainSettings& s) {
     const QSignalBlocker b1(loss_), b2(optimizer_), b3(lr_), b4(batchSize_), b5(epochs_), b6(validationSplit_),
-        b7(seed_), b8(patience_), b9(schedule_);
+        b7(seed_), b8(patience_), b9(schedule_), b10(initializer_);
     loss_->setCurrentText(QString::fromStdString(s.loss));
     optimizer_->setCurrentText(QString::fromStdString(s.optimizer));
     lr_->setValue(s.optimizerOptions.learningRate);
@@ -148,6 +161,8 @@ void TrainPanel::setSettings(const TrainSettings& s) {
     seed_->setValue(int(s.options.seed));
     patience_->setValue(s.options.earlyStoppingPatience);
     schedule_->setCurrentText(QString::fromStdString(s.options.schedule.kind));
+    const int init = initializer_->findData(QString::fromStdString(s.initializer));
+    initializer_->setCurrentIndex(init < 0 ? 0 : init);
 }
 
 void TrainPanel::setRunning(bool running, bool paused) {
@@ -157,7 +172,7 @@ void TrainPanel::setRunning(bool running, bool paused) {
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
     step_->setEnabled(running);
     stop_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{loss_, optimizer_, schedule_, lr_, batchSize_, epochs_,
+    for (QWidget* w : std::initializer_list<QWidget*>{loss_, optimizer_, schedule_, initializer_, lr_, batchSize_, epochs_,
                                                       validationSplit_, seed_, patience_})
         w->setEnabled(!running);
 }

@@ -27,6 +27,8 @@ struct TrainSettings {
     std::string optimizer = "adam";
     OptimizerOptions optimizerOptions;
     TrainOptions options;
+    // Kernel initializer for every weighted layer: "network" keeps each layer's own choice.
+    std::string initializer = "network";
     Json toJson() const;
     static TrainSettings fromJson(const Json& j);
 };
@@ -55,7 +57,7 @@ signals:
     void settingsChanged();
 
 private:
-    QComboBox *loss_, *optimizer_, *schedule_;
+    QComboBox *loss_, *optimizer_, *schedule_, *initializer_;
     QDoubleSpinBox *lr_, *validationSplit_;
     QSpinBox *batchSize_, *epochs_, *seed_, *patience_;
     QPushButton *start_, *pause_, *stop_, *step_;

@@ -147,6 +147,31 @@ private slots:
         QCOMPARE(w2.trainPanel()->curves()->epochCount(), 2);
     }
 
+    // The Train panel's initializer applies to every kernel. With all kernels zero no gradient
+    // reaches the first layer (every path to it is multiplied by a zero weight): it stays zero.
+    void initializerChoiceApplies() {
+        MainWindow w;
+        w.setOfferRecovery(false);
+        prepare(w, 1);
+        TrainSettings s = w.trainPanel()->settings();
+        QCOMPARE(QString::fromStdString(s.initializer), QString("network"));
+        s.initializer = "zeros";
+        w.trainPanel()->setSettings(s);
+        QCOMPARE(QString::fromStdString(w.trainPanel()->settings().initializer), QString("zeros"));
+        QSignalSpy finished(w.training(), &TrainingController::finished);
+        w.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        const auto result = finished.first().first().value<std::shared_ptr<TrainingResult>>();
+        QVERIFY(result->error.isEmpty());
+        const Tensor& first = *result->graph->parameters().front().value;  // conv2d_1/kernel
+        QCOMPARE(QString::fromStdString(result->graph->parameters().front().name), QString("conv2d_1/kernel"));
+        QCOMPARE(first.vec().cwiseAbs().maxCoeff(), 0.0f);
+        // The network in the editor keeps its own initializers.
+        for (const Json& layer : w.networkPanel()->network()["layers"])
+            if (layer["name"] == "conv2d_1")
+                QCOMPARE(QString::fromStdString(layer["config"]["kernel_initializer"].dump()), QString("\"auto\""));
+    }
+
     // Networks save as the engine's JSON and load back as one undoable step.
     void networkFileRoundTrip() {
         QTemporaryDir dir;
