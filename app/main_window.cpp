@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -52,7 +53,13 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowIcon(QIcon(":/deepfield/icon.svg"));
     setCentralWidget(trainPanel_);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
-    auto* dataDock = makeDock(this, tr("Data"), "DataDock", dataPanel_);
+    // The data panel scrolls rather than forcing a minimum width on the whole window.
+    auto* dataScroll = new QScrollArea(this);
+    dataScroll->setWidget(dataPanel_);
+    dataScroll->setWidgetResizable(true);
+    dataScroll->setFrameShape(QFrame::NoFrame);
+    dataScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    auto* dataDock = makeDock(this, tr("Data"), "DataDock", dataScroll);
     auto* networkDock = makeDock(this, tr("Network"), "NetworkDock", networkPanel_);
     addDockWidget(Qt::LeftDockWidgetArea, dataDock);
     addDockWidget(Qt::RightDockWidgetArea, networkDock);

@@ -47,9 +47,9 @@ LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     const QPalette pal = palette();
     batchGraph_ = addGraph(plot_, plot_->yAxis, QColor(70, 130, 220, 90), 1, tr("batch loss"));
     trainGraph_ = addGraph(plot_, plot_->yAxis, QColor(30, 90, 200), 2.5, tr("train loss"));
-    valGraph_ = addGraph(plot_, plot_->yAxis, QColor(230, 110, 20), 2.5, tr("validation loss"));
+    valGraph_ = addGraph(plot_, plot_->yAxis, QColor(230, 110, 20), 2.5, tr("val loss"));
     trainMetricGraph_ = addGraph(plot_, plot_->yAxis2, QColor(30, 90, 200), 1.8, tr("train metric"), Qt::DashLine);
-    valMetricGraph_ = addGraph(plot_, plot_->yAxis2, QColor(230, 110, 20), 1.8, tr("validation metric"), Qt::DashLine);
+    valMetricGraph_ = addGraph(plot_, plot_->yAxis2, QColor(230, 110, 20), 1.8, tr("val metric"), Qt::DashLine);
     for (QCPGraph* g : {trainGraph_, valGraph_}) g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
     trainMetricGraph_->removeFromLegend();
     valMetricGraph_->removeFromLegend();
@@ -102,7 +102,7 @@ void LearningCurvePlot::setMetricName(const QString& name) {
     plot_->yAxis2->setVisible(!name.isEmpty());
     plot_->yAxis2->setLabel(name);
     trainMetricGraph_->setName(tr("train %1").arg(name));
-    valMetricGraph_->setName(tr("validation %1").arg(name));
+    valMetricGraph_->setName(tr("val %1").arg(name));
     if (!name.isEmpty()) {
         trainMetricGraph_->addToLegend();
         valMetricGraph_->addToLegend();
