@@ -1,30 +1,17 @@
 #pragma once
 // Shared pieces of the generative training loops (VAE, GAN, WGAN, pix2pix): the trainer's
-// pause/step/cancel protocol, weight snapshots for divergence recovery, and image scaling.
+// loops' parameters and image scaling (the pause protocol and snapshots are in train/run_control.h).
 #include <vector>
 
 #include "data/dataset.h"
 #include "graph/graph.h"
+#include "train/run_control.h"
 #include "train/trainer.h"
 
 namespace deepfield {
 
-// The Trainer's protocol (see TrainControl): false when cancelled; waits while paused and
-// runs one batch per granted step.
-bool waitForGo(TrainControl* control, TrainObserver* observer);
-
-// Every parameter and buffer of some graphs, to restore after a divergence.
-struct WeightSnapshot {
-    std::vector<Tensor> values;
-    static WeightSnapshot of(const std::vector<Graph*>& graphs);
-    void restore(const std::vector<Graph*>& graphs) const;
-};
-bool allFinite(const std::vector<Graph*>& graphs);
 // Parameters of several graphs in a stable order (one optimizer for an encoder + decoder).
 std::vector<Param> parametersOf(const std::vector<Graph*>& graphs);
-
-// The message the Trainer uses for a divergence, for the loops that stop the same way.
-std::string divergenceMessage(const std::string& what, double learningRate, int goodEpochs);
 
 // How images enter a generative model: per image, the median (sky) → 0 and the peak → 1, clipped
 // to [0, 1] (sigmoid decoders) or mapped to [−1, 1] (tanh generators). Per image, so a bright and a

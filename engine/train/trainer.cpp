@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "train/metrics.h"
+#include "train/run_control.h"
 
 namespace deepfield {
 
@@ -88,48 +89,11 @@ double Trainer::trainBatch(const Tensor& x, const Tensor& y, double& gradientNor
     return std::isfinite(gradientNorm) ? loss : gradientNorm;
 }
 
-bool Trainer::waitIfPaused(TrainControl* c, TrainObserver* observer) {
-    if (!c) return true;
-    bool told = false;
-    for (;;) {
-        if (c->cancel) return false;
-        int allowed = c->stepsAllowed.load();
-        if (allowed > 0) {
-            // Single steps work while paused: each granted step runs exactly one batch.
-            if (c->stepsAllowed.compare_exchange_weak(allowed, allowed - 1)) return true;
-            continue;
-        }
-        if (!c->pause && allowed < 0) return true;
-        if (!told && observer) observer->onWaiting();
-        told = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-}
-
 namespace {
-using Snapshot = std::vector<Tensor>;
-Snapshot snapshot(Graph& g) {
-    Snapshot s;
-    for (const Param& p : g.parameters()) s.push_back(*p.value);
-    for (const Param& p : g.buffers()) s.push_back(*p.value);
-    return s;
-}
-bool allFinite(Graph& g) {
-    for (const Param& p : g.parameters())
-        if (!p.value->vec().allFinite()) return false;
-    for (const Param& p : g.buffers())
-        if (!p.value->vec().allFinite()) return false;
-    return true;
-}
 // "accuracy_threshold" is a probability; a loss on logits compares logits with its logit.
 float thresholdFor(const Loss& loss, float threshold) {
     if (loss.name() != "binary_crossentropy_logits" || threshold <= 0.0f || threshold >= 1.0f) return threshold;
     return std::log(threshold / (1.0f - threshold));
-}
-void restore(Graph& g, const Snapshot& s) {
-    std::size_t i = 0;
-    for (const Param& p : g.parameters()) *p.value = s[i++];
-    for (const Param& p : g.buffers()) *p.value = s[i++];
 }
 // Collects batches of rows and turns them into one (N, ...) tensor at the end.
 struct RowCollector {
@@ -183,7 +147,8 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
     const double baseLr = optimizer_.learningRate();
     Rng shuffleRng(options_.seed ^ 0x5DEECE66Dull);
 
-    Snapshot lastGood = snapshot(graph_), best;
+    const std::vector<Graph*> graphs{&graph_};
+    WeightSnapshot lastGood = WeightSnapshot::of(graphs), best;
     double bestLoss = INFINITY;
     int sinceBest = 0;
     history.stopReason = "completed";
@@ -195,15 +160,9 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         ~RestoreRate() { o.setLearningRate(lr); }
     } restoreRate{optimizer_, baseLr};
     auto diverge = [&](const std::string& what) {
-        restore(graph_, lastGood);
+        lastGood.restore(graphs);
         history.diverged = true;
-        std::ostringstream lr;
-        lr << optimizer_.learningRate();
-        history.stopReason = "diverged: " + what + " with learning rate " + lr.str() + "; the weights of the " +
-                             (history.epochs.empty() ? std::string("start") : "last good epoch (" +
-                              std::to_string(history.epochs.size()) + ")") +
-                             " were kept. Try a smaller learning rate (e.g. a tenth), gradient clipping "
-                             "(clipnorm), or standardised inputs.";
+        history.stopReason = divergenceMessage(what, optimizer_.learningRate(), int(history.epochs.size()));
     };
 
     for (int epoch = 0; epoch < options_.epochs; ++epoch) {
@@ -220,7 +179,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         RowCollector epochPred, epochTarget;
         const bool wantMetrics = !options_.metrics.empty();
         for (int b = 0; b < batches; ++b) {
-            if (!waitIfPaused(control, observer)) {
+            if (!waitForGo(control, observer)) {
                 history.stopReason = "cancelled";
                 return history;
             }
@@ -252,7 +211,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         e.trainLoss = lossSum / n;
         e.learningRate = lr;
         // The last update of an epoch can overflow the weights without a bad loss yet.
-        if (!allFinite(graph_)) {
+        if (!allFinite(graphs)) {
             diverge("the weights became NaN or infinite in epoch " + std::to_string(epoch + 1));
             return history;
         }
@@ -269,7 +228,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
         }
         e.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         history.epochs.push_back(e);
-        lastGood = snapshot(graph_);
+        lastGood = WeightSnapshot::of(graphs);
         if (observer) observer->onEpochEnd(e);
 
         if (options_.earlyStoppingPatience > 0) {
@@ -279,7 +238,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainObser
                 sinceBest = 0;
                 if (options_.restoreBestWeights) best = lastGood;
             } else if (++sinceBest >= options_.earlyStoppingPatience) {
-                if (options_.restoreBestWeights && !best.empty()) restore(graph_, best);
+                if (options_.restoreBestWeights && !best.empty()) best.restore(graphs);
                 history.stopReason = "early stopping after epoch " + std::to_string(epoch + 1) + ": no improvement for " +
                                      std::to_string(sinceBest) + " epochs";
                 return history;

@@ -100,7 +100,6 @@ public:
 
 private:
     double trainBatch(const Tensor& x, const Tensor& y, double& gradientNorm);
-    bool waitIfPaused(TrainControl* control, TrainObserver* observer);
 
     Graph& graph_;
     const Loss& loss_;
