@@ -214,26 +214,11 @@ int runTrain(Args& args) {
     pre["input"] = "table";
     pre["drop_missing"] = dropMissing;
     modelJson["preprocessing"] = pre;
-    Json training = to.toJson();
-    training["validation_split"] = validationSplit;
-    training["test_split"] = testSplit;
-    training["model"] = model;
-    training["data"] = dataPath;
-    if (!testPath.empty()) training["test"] = testPath;
-    training["loss"] = loss->name();
-    training["optimizer"] = Json{{"name", optimizer->name()}, {"options", oo.toJson()}};
-    training["stop_reason"] = history.stopReason;
-    modelJson["training"] = training;
-    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
-    graph.saveWeights(run.file("weights.safetensors"));
-    writeFileAtomically(run.file("history.csv"), history.toCsv());
-    if (test) {
-        const Json metrics = evaluationJson(graph, *test, spec);
-        writeFileAtomically(run.file("metrics.json"), metrics.dump(2) + "\n");
-        std::cout << "test: " << metrics.dump() << "\n";
-    }
-    run.commit();
-    std::cout << "run written to '" << out << "'" << std::endl;
+    modelJson["training"] = trainingRecord(to, RunOrigin{model, dataPath, testPath, validationSplit, testSplit}, *loss,
+                                           *optimizer, oo, history);
+    Json metrics;
+    if (test) metrics = evaluationJson(graph, *test, spec);
+    finishRun(run, modelJson, graph, history, test ? &metrics : nullptr, out);
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "run_dir.h"
 
+#include <iostream>
+
 #include <filesystem>
 #include <unistd.h>
 
@@ -132,6 +134,33 @@ Json evaluationJson(Graph& graph, const Dataset& data, const TableSpec& spec) {
         j["outlier_fraction"] = outlierFraction(pred, target);
     }
     return j;
+}
+
+Json trainingRecord(const TrainOptions& options, const RunOrigin& origin, const Loss& loss, const Optimizer& optimizer,
+                    const OptimizerOptions& optimizerOptions, const History& history) {
+    Json training = options.toJson();
+    training["validation_split"] = origin.validationSplit;
+    training["test_split"] = origin.testSplit;
+    training["model"] = origin.model;
+    training["data"] = origin.data;
+    if (!origin.test.empty()) training["test"] = origin.test;
+    training["loss"] = loss.name();
+    training["optimizer"] = Json{{"name", optimizer.name()}, {"options", optimizerOptions.toJson()}};
+    training["stop_reason"] = history.stopReason;
+    return training;
+}
+
+void finishRun(RunWriter& run, const Json& modelJson, Graph& graph, const History& history, const Json* testMetrics,
+               const std::string& out) {
+    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
+    graph.saveWeights(run.file("weights.safetensors"));
+    writeFileAtomically(run.file("history.csv"), history.toCsv());
+    if (testMetrics) {
+        writeFileAtomically(run.file("metrics.json"), testMetrics->dump(2) + "\n");
+        std::cout << "test: " << testMetrics->dump() << "\n";
+    }
+    run.commit();
+    std::cout << "run written to '" << out << "'" << std::endl;
 }
 
 }  // namespace deepfield::cli

@@ -12,8 +12,19 @@
 #include "data/dataset.h"
 #include "data/table.h"
 #include "graph/graph.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+#include "train/trainer.h"
 
 namespace deepfield::cli {
+
+// Where a run came from, recorded in model.json's "training" block with the options.
+struct RunOrigin {
+    std::string model, data, test;
+    double validationSplit = 0.0, testSplit = 0.0;
+};
+Json trainingRecord(const TrainOptions& options, const RunOrigin& origin, const Loss& loss, const Optimizer& optimizer,
+                    const OptimizerOptions& optimizerOptions, const History& history);
 
 // Whether `path` holds a DeepField run (a model.json in the run format).
 bool isRunDirectory(const std::string& path);
@@ -34,6 +45,12 @@ private:
     std::string final_, temp_;
     bool committed_ = false;
 };
+
+class RunWriter;
+// Writes model.json, weights.safetensors, history.csv and (with test metrics) metrics.json into the
+// run, moves it into place at `out` and says so.
+void finishRun(RunWriter& run, const Json& modelJson, Graph& graph, const History& history, const Json* testMetrics,
+               const std::string& out);
 
 struct LoadedRun {
     Json model;  // the whole model.json

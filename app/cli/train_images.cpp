@@ -135,28 +135,14 @@ int trainImageTargets(const ImageTrainRequest& r) {
 
     Json modelJson = graph.toJson();
     modelJson["preprocessing"] = imagePreprocessingJson(data->options(), r.target, seg ? "segmentation" : "image", in);
-    Json training = to.toJson();
-    training["validation_split"] = r.validationSplit;
-    training["test_split"] = r.testSplit;
-    training["model"] = r.model;
-    training["data"] = r.data;
-    if (!r.test.empty()) training["test"] = r.test;
-    training["loss"] = loss->name();
-    training["optimizer"] = Json{{"name", optimizer->name()}, {"options", r.optimizerOptions.toJson()}};
-    training["stop_reason"] = history.stopReason;
+    Json training = trainingRecord(to, RunOrigin{r.model, r.data, r.test, r.validationSplit, r.testSplit}, *loss,
+                                   *optimizer, r.optimizerOptions, history);
     if (r.images.depth) training["depth"] = r.images.depth;
     if (r.images.baseFilters) training["base_filters"] = r.images.baseFilters;
     modelJson["training"] = training;
-    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
-    graph.saveWeights(run.file("weights.safetensors"));
-    writeFileAtomically(run.file("history.csv"), history.toCsv());
-    if (test) {
-        const Json metrics = imageEvaluationJson(graph, *test, r.target);
-        writeFileAtomically(run.file("metrics.json"), metrics.dump(2) + "\n");
-        std::cout << "test: " << metrics.dump() << "\n";
-    }
-    run.commit();
-    std::cout << "run written to '" << r.out << "'" << std::endl;
+    Json metrics;
+    if (test) metrics = imageEvaluationJson(graph, *test, r.target);
+    finishRun(run, modelJson, graph, history, test ? &metrics : nullptr, r.out);
     return 0;
 }
 
@@ -261,26 +247,11 @@ int trainOnImageFolder(const ImageTrainRequest& r) {
              {"augment", toString(augment)},
              {"input_shape", data->inputShape()}};
     modelJson["preprocessing"] = pre;
-    Json training = to.toJson();
-    training["validation_split"] = r.validationSplit;
-    training["test_split"] = r.testSplit;
-    training["model"] = r.model;
-    training["data"] = r.data;
-    if (!r.test.empty()) training["test"] = r.test;
-    training["loss"] = loss->name();
-    training["optimizer"] = Json{{"name", optimizer->name()}, {"options", r.optimizerOptions.toJson()}};
-    training["stop_reason"] = history.stopReason;
-    modelJson["training"] = training;
-    writeFileAtomically(run.file("model.json"), modelJson.dump(2) + "\n");
-    graph.saveWeights(run.file("weights.safetensors"));
-    writeFileAtomically(run.file("history.csv"), history.toCsv());
-    if (test) {
-        const Json metrics = evaluationJson(graph, *test, spec);
-        writeFileAtomically(run.file("metrics.json"), metrics.dump(2) + "\n");
-        std::cout << "test: " << metrics.dump() << "\n";
-    }
-    run.commit();
-    std::cout << "run written to '" << r.out << "'" << std::endl;
+    modelJson["training"] = trainingRecord(to, RunOrigin{r.model, r.data, r.test, r.validationSplit, r.testSplit},
+                                           *loss, *optimizer, r.optimizerOptions, history);
+    Json metrics;
+    if (test) metrics = evaluationJson(graph, *test, spec);
+    finishRun(run, modelJson, graph, history, test ? &metrics : nullptr, r.out);
     return 0;
 }
 
