@@ -252,7 +252,6 @@ void MainWindow::applyProject(const Project& p) {
     undo_->clear();
     history_ = p.history;
     weights_ = p.weights;
-    trainedGraph_.reset();
     dataPanel_->setSource(p.dataSource);
     networkPanel_->setNetwork(p.network);
     trainPanel_->setSettings(p.training);
@@ -427,10 +426,9 @@ void MainWindow::onTrainingFinished(std::shared_ptr<TrainingResult> result) {
     const History& h = result->history;
     if (h.diverged) trainPanel_->showMessage(QString::fromStdString(h.stopReason), true);
     else trainPanel_->showMessage(tr("Training %1.").arg(QString::fromStdString(h.stopReason)));
-    trainedGraph_ = result->graph;
     TensorFile f;
-    for (const Param& p : trainedGraph_->parameters()) f.tensors[p.name] = *p.value;
-    for (const Param& p : trainedGraph_->buffers()) f.tensors[p.name] = *p.value;
+    for (const Param& p : result->graph->parameters()) f.tensors[p.name] = *p.value;
+    for (const Param& p : result->graph->buffers()) f.tensors[p.name] = *p.value;
     weights_ = f;
     setModified(true);
     statusBar()->showMessage(tr("Training %1").arg(QString::fromStdString(h.stopReason)), 5000);

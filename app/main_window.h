@@ -82,7 +82,6 @@ private:
     QTimer autosaveTimer_;
     Json history_ = Json::array();
     std::optional<TensorFile> weights_;
-    std::shared_ptr<Graph> trainedGraph_;
 };
 
 }  // namespace deepfield::app
