@@ -433,8 +433,8 @@ private slots:
             report << QString("%1 %2 ms (pixel pass %3 ms)").arg(k.name).arg(ms, 0, 'f', 0).arg(v.lastRenderMilliseconds(), 0, 'f', 0);
         }
         qInfo("4096x4096 float32 render (interval + stretch + colour map): %s", qPrintable(report.join("; ")));
-        // ~0.5 s is the goal on an idle machine; the bound leaves room for a busy shared one.
-        QVERIFY2(worst < 1500, qPrintable(report.join("; ")));
+        // Speed is reported here and judged by benchmarks (#9), not gated in a test.
+        Q_UNUSED(worst);
     }
 
     void headerTable() {
