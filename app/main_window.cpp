@@ -267,6 +267,7 @@ void MainWindow::applyProject(const Project& p) {
                                            metric.empty() ? NAN : num(("val_" + metric).c_str()));
     }
     updateCanTrain();
+    emit modelChanged();
 }
 
 bool MainWindow::openProject(const QString& path) {
@@ -417,6 +418,26 @@ void MainWindow::startTraining() {
 
 void MainWindow::stopTraining() { training_->stop(); }
 
+std::shared_ptr<Graph> MainWindow::trainedModel() const {
+    if (!weights_) return nullptr;
+    try {
+        auto g = std::make_shared<Graph>(Graph::fromJson(networkPanel_->network()));
+        g->build();
+        g->loadWeights(*weights_, "the project's trained weights");
+        return g;
+    } catch (const std::exception&) {
+        return nullptr;  // the network was edited since training: its weights no longer fit
+    }
+}
+
+QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QString& objectName) {
+    QDockWidget* dock = makeDock(this, title, objectName, panel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (auto* network = findChild<QDockWidget*>("NetworkDock")) tabifyDockWidget(network, dock);
+    viewMenu_->addAction(dock->toggleViewAction());
+    return dock;
+}
+
 void MainWindow::onTrainingFinished(std::shared_ptr<TrainingResult> result) {
     if (!result->error.isEmpty()) {
         trainPanel_->showMessage(result->error, true);
@@ -431,6 +452,7 @@ void MainWindow::onTrainingFinished(std::shared_ptr<TrainingResult> result) {
     for (const Param& p : result->graph->buffers()) f.tensors[p.name] = *p.value;
     weights_ = f;
     setModified(true);
+    emit modelChanged();
     statusBar()->showMessage(tr("Training %1").arg(QString::fromStdString(h.stopReason)), 5000);
 }
 

@@ -45,6 +45,16 @@ public:
     void discardChanges();
     // Whether to look for autosaved work at start-up (off for scripted runs and tests).
     void setOfferRecovery(bool on) { offerRecovery_ = on; }
+    // The network with its trained weights, built fresh for the caller (who may run it on any
+    // thread); null when nothing has been trained or loaded yet.
+    std::shared_ptr<Graph> trainedModel() const;
+    // Adds a later panel (Inspect, Latent space, Generate, Lessons ...) as a dock tabbed with
+    // the Network panel, listed in the View menu.
+    QDockWidget* addPanel(QWidget* panel, const QString& title, const QString& objectName);
+
+signals:
+    // Trained weights appeared or changed (training finished, a project was opened).
+    void modelChanged();
 
 public slots:
     void startTraining();

@@ -628,6 +628,8 @@ int DataPanel::classCount() const { return loaded_ ? int(loaded_->classNames.siz
 QStringList DataPanel::classNames() const { return loaded_ ? loaded_->classNames : QStringList{}; }
 int DataPanel::sampleCount() const { return loaded_ ? loaded_->data->size() : 0; }
 
+std::shared_ptr<const Dataset> DataPanel::dataset() const { return loaded_ ? loaded_->data : nullptr; }
+
 std::pair<std::shared_ptr<const Dataset>, std::shared_ptr<const Dataset>> DataPanel::split(double fraction,
                                                                                            std::uint64_t seed) const {
     if (!loaded_) return {};

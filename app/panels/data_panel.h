@@ -86,6 +86,8 @@ public:
     int classCount() const;
     QStringList classNames() const;
     int sampleCount() const;
+    // The whole loaded set (null while nothing is loaded); other panels read samples from it.
+    std::shared_ptr<const Dataset> dataset() const;
     // Training and validation sets: stratified by class, reproducible by seed.
     std::pair<std::shared_ptr<const Dataset>, std::shared_ptr<const Dataset>> split(double validationFraction,
                                                                                     std::uint64_t seed) const;

@@ -482,25 +482,25 @@ void Graph::saveWeights(const std::string& path) {
     writeSafetensors(path, f);
 }
 
-void Graph::loadWeights(const std::string& path) {
+void Graph::loadWeights(const std::string& path) { loadWeights(readSafetensors(path), "weights file '" + path + "'"); }
+
+void Graph::loadWeights(const TensorFile& f, const std::string& origin) {
     if (!built_) build();
-    TensorFile f = readSafetensors(path);
     std::vector<Param> all = parameters();
     for (const Param& p : buffers()) all.push_back(p);
-    // Check everything first: a file that does not fit leaves the network unchanged.
+    // Check everything first: weights that do not fit leave the network unchanged.
     for (const Param& p : all) {
         auto it = f.tensors.find(p.name);
         if (it == f.tensors.end())
-            throw InputError("weights file '" + path + "' has no tensor '" + p.name +
-                             "'; was it saved from another network?");
+            throw InputError(origin + " has no tensor '" + p.name + "'; was it saved from another network?");
         if (it->second.shape() != p.value->shape())
-            throw InputError("weights file '" + path + "': tensor '" + p.name + "' has shape " +
-                             toString(it->second.shape()) + ", the network expects " + toString(p.value->shape()) +
+            throw InputError(origin + ": tensor '" + p.name + "' has shape " + toString(it->second.shape()) +
+                             ", the network expects " + toString(p.value->shape()) +
                              "; was it saved from another network?");
     }
     for (const auto& [name, t] : f.tensors)
         if (std::none_of(all.begin(), all.end(), [&](const Param& p) { return p.name == name; }))
-            throw InputError("weights file '" + path + "' has a tensor '" + name +
+            throw InputError(origin + " has a tensor '" + name +
                              "' that this network does not have; was it saved from another network?");
     for (const Param& p : all) *p.value = f.tensors.at(p.name);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "graph/safetensors.h"
 #include "layers/layer.h"
 
 namespace deepfield {
@@ -95,6 +96,8 @@ public:
     // tensor before changing anything, and names the first tensor that does not fit.
     void saveWeights(const std::string& path);
     void loadWeights(const std::string& path);
+    // The same from tensors in memory; `origin` names them in messages (a file, a project).
+    void loadWeights(const TensorFile& f, const std::string& origin = "weights");
     // An independent copy with the same architecture and weights.
     Graph clone();
 
