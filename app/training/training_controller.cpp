@@ -9,6 +9,7 @@ TrainingController::TrainingController(QObject* parent)
     qRegisterMetaType<deepfield::BatchStats>();
     qRegisterMetaType<deepfield::EpochStats>();
     qRegisterMetaType<std::shared_ptr<deepfield::app::TrainingResult>>();
+    qRegisterMetaType<std::shared_ptr<const deepfield::TensorFile>>();
 }
 
 TrainingController::~TrainingController() {
@@ -24,12 +25,13 @@ bool TrainingController::start(TrainingJob job) {
     control_ = std::make_shared<TrainControl>();
     thread_ = new QThread(this);
     thread_->setObjectName("deepfield-training");
-    auto* worker = new TrainingWorker(std::move(job), control_);
+    auto* worker = new TrainingWorker(std::move(job), control_, wantWeights_);
     worker->moveToThread(thread_);
     connect(thread_, &QThread::started, worker, &TrainingWorker::run);
     connect(worker, &TrainingWorker::batchesReady, this, &TrainingController::batchesReady, Qt::QueuedConnection);
     connect(worker, &TrainingWorker::epochFinished, this, &TrainingController::epochFinished, Qt::QueuedConnection);
     connect(worker, &TrainingWorker::finished, this, &TrainingController::onFinished, Qt::QueuedConnection);
+    connect(worker, &TrainingWorker::weightsReady, this, &TrainingController::weightsReady, Qt::QueuedConnection);
     // quit() is thread-safe: call it from the worker at once, not queued behind onFinished.
     connect(worker, &TrainingWorker::finished, thread_, &QThread::quit, Qt::DirectConnection);
     connect(thread_, &QThread::finished, worker, &QObject::deleteLater);

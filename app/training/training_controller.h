@@ -12,6 +12,7 @@
 Q_DECLARE_METATYPE(deepfield::BatchStats)
 Q_DECLARE_METATYPE(deepfield::EpochStats)
 Q_DECLARE_METATYPE(std::shared_ptr<deepfield::app::TrainingResult>)
+Q_DECLARE_METATYPE(std::shared_ptr<const deepfield::TensorFile>)
 
 namespace deepfield::app {
 
@@ -27,6 +28,9 @@ public:
     bool isPaused() const { return control_->pause; }
     // Starts training; false if a run is active.
     bool start(TrainingJob job);
+    // While on, weightsReady() delivers parameter snapshots (≤ 2/s) during training.
+    void setWeightSnapshots(bool on) { wantWeights_->store(on); }
+    bool weightSnapshots() const { return wantWeights_->load(); }
 
 public slots:
     void stop();    // takes effect before the next batch
@@ -40,11 +44,13 @@ signals:
     void epochFinished(const deepfield::EpochStats& stats);
     void finished(std::shared_ptr<deepfield::app::TrainingResult> result);
     void runningChanged(bool running);
+    void weightsReady(std::shared_ptr<const deepfield::TensorFile> weights);
 
 private:
     void onFinished(std::shared_ptr<TrainingResult> result);
 
     std::shared_ptr<TrainControl> control_;
+    std::shared_ptr<std::atomic<bool>> wantWeights_ = std::make_shared<std::atomic<bool>>(false);
     QThread* thread_ = nullptr;
     bool running_ = false;
 };

@@ -4,12 +4,14 @@
 
 namespace deepfield::app {
 
-TrainingWorker::TrainingWorker(TrainingJob job, std::shared_ptr<TrainControl> control)
-    : job_(std::move(job)), control_(std::move(control)) {}
+TrainingWorker::TrainingWorker(TrainingJob job, std::shared_ptr<TrainControl> control,
+                               std::shared_ptr<std::atomic<bool>> wantWeights)
+    : job_(std::move(job)), control_(std::move(control)), wantWeights_(std::move(wantWeights)) {}
 
 void TrainingWorker::run() {
     auto result = std::make_shared<TrainingResult>();
     sinceEmit_.start();
+    sinceWeights_.start();
     try {
         auto loss = makeLoss(job_.loss);
         auto optimizer = makeOptimizer(job_.optimizer, job_.optimizerOptions);
@@ -28,6 +30,12 @@ void TrainingWorker::onBatchEnd(const BatchStats& stats) {
     pendingLoss_ << stats.loss;
     last_ = stats;
     if (sinceEmit_.elapsed() >= kMinEmitIntervalMs) flushBatches();
+    if (wantWeights_ && wantWeights_->load() && sinceWeights_.elapsed() >= kWeightsIntervalMs) {
+        auto f = std::make_shared<TensorFile>();
+        for (const Param& p : job_.graph->parameters()) f->tensors[p.name] = *p.value;
+        emit weightsReady(f);
+        sinceWeights_.restart();
+    }
 }
 
 void TrainingWorker::onEpochEnd(const EpochStats& stats) {
