@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "args.h"
+#include "image_target_kinds.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "run_dir.h"
@@ -13,17 +14,17 @@ namespace deepfield::cli {
 
 namespace fs = std::filesystem;
 
-bool isImageTargetName(const std::string& t) {
-    return t == "mask" || t == "bulge-disk" || t == "central" || t == "sharp";
-}
+bool isImageTargetName(const std::string& t) { return findImageTarget(t) != nullptr; }
 
 std::vector<std::string> imageTargetColumns(const std::string& t) {
-    if (t == "bulge-disk") return {"bulge", "disk"};
-    if (isImageTargetName(t)) return {t};
+    if (const ImageTargetKind* k = findImageTarget(t)) return k->columns;
     throw UsageError("--target '" + t + "' is not an image target; use mask, bulge-disk, central or sharp");
 }
 
-bool isSegmentationTarget(const std::string& t) { return t == "mask"; }
+bool isSegmentationTarget(const std::string& t) {
+    const ImageTargetKind* k = findImageTarget(t);
+    return k && k->segmentation;
+}
 
 ImagePairDataset::ImagePairDataset(const std::string& folder, const std::string& target, ImageFolderOptions o,
                                    const LoadProgress& progress)
@@ -46,8 +47,7 @@ ImagePairDataset::ImagePairDataset(const std::string& folder, const std::string&
             if (what.find("no column") != std::string::npos || what.find("'" + column + "'") != std::string::npos)
                 throw InputError("'" + folder + "' has no '" + column + "' images for --target " + target +
                                  " (make the folder with 'deepfield-cli simulate --kind " +
-                                 (target == "mask" ? "clumps" : target == "central" ? "blends"
-                                  : target == "sharp" ? "deconvolution" : "bulge-disk") + "'): " + what);
+                                 findImageTarget(target)->simKind + "'): " + what);
             throw;
         }
     }

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "data/augment.h"
 #include "graph/templates.h"
+#include "image_target_kinds.h"
 #include "image_targets.h"
 #include "run_dir.h"
 #include "train/loss.h"
@@ -96,7 +97,7 @@ int trainImageTargets(const ImageTrainRequest& r) {
         o.outputs = out[0];
         o.depth = r.images.depth;
         o.baseFilters = r.images.baseFilters;
-        o.finalActivation = seg ? "sigmoid" : "linear";
+        o.finalActivation = findImageTarget(r.target)->finalActivation();
         graph = makeTemplate(r.model, o);
     } else {
         namespace fs = std::filesystem;
@@ -114,10 +115,11 @@ int trainImageTargets(const ImageTrainRequest& r) {
     }
     graph.build();
     graph.reset(r.train.seed);
-    const auto loss = makeLoss(r.loss.empty() ? (seg ? "binary_crossentropy" : "mse") : r.loss);
+    const ImageTargetKind& kind = *findImageTarget(r.target);
+    const auto loss = makeLoss(r.loss.empty() ? kind.losses().front() : r.loss);
     const auto optimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
     TrainOptions to = r.train;
-    to.metrics = seg ? std::vector<std::string>{"dice", "iou", "pixel_accuracy"} : std::vector<std::string>{"mae", "rmse"};
+    to.metrics = kind.metrics();
     to.accuracyThreshold = 0.5f;
     to.validationSplit = 0;
 
