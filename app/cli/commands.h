@@ -23,5 +23,6 @@ int runEncode(Args& args);
 int runGenerate(Args& args);
 int runScore(Args& args);
 int runExplain(Args& args);
+int runBench(Args& args);
 
 }  // namespace deepfield::cli
