@@ -8,6 +8,7 @@
 #include "args.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "runs/run_files.h"
 #include "train/metrics.h"
 
 namespace deepfield::cli {
@@ -81,27 +82,15 @@ void RunWriter::commit() {
 }
 
 LoadedRun loadRun(const std::string& path) {
-    std::error_code ec;
-    if (!fs::is_directory(path, ec)) throw InputError("--run '" + path + "' is not a folder");
-    const std::string modelPath = (fs::path(path) / "model.json").string();
-    if (!fs::is_regular_file(modelPath, ec))
-        throw InputError("--run '" + path + "' has no model.json; is it a folder written by 'deepfield-cli train'?");
+    GraphRun read = readGraphRun(path, "--run");  // shared with the studio (engine/runs/run_files.h)
     LoadedRun run;
-    try {
-        run.model = Json::parse(readFile(modelPath));
-    } catch (const Json::parse_error& e) {
-        throw InputError("'" + modelPath + "' is not valid JSON: " + e.what());
-    }
-    if (!run.model.contains("preprocessing"))
-        throw InputError("'" + modelPath + "' has no \"preprocessing\" block; it was not written by 'deepfield-cli train'");
+    run.model = std::move(read.model);
     try {
         run.spec = TableSpec::fromJson(run.model["preprocessing"]);
     } catch (const InputError& e) {
-        throw InputError("'" + modelPath + "': " + e.what());
+        throw InputError("'" + (fs::path(path) / "model.json").string() + "': " + e.what());
     }
-    run.graph = Graph::fromJson(run.model);
-    run.graph.build();
-    run.graph.loadWeights((fs::path(path) / "weights.safetensors").string());
+    run.graph = std::move(read.graph);
     return run;
 }
 
