@@ -20,7 +20,11 @@ const char* kHelp = R"(usage: deepfield-cli score --run <run-dir> --data <image-
 
 Scores every image (higher = more unusual): a vae-latent run gives the summed squared reconstruction
 error of decode(μ(x)); a wgan or dcgan run gives minus the critic's output. Rows come ranked by score:
-rank,filename,label,score. When labels.csv has an anomaly_type (or anomaly) column (as simulate --kind anomaly writes;
+rank,filename,label,score.
+  --statistic sum|chi2|peak   vae-latent: the summed squared residual (default), its mean divided by
+                              the image's own noise² (σ = 1.4826·MAD of the residual), or the largest
+                              |residual|/σ (isolated oddities: hot pixels, trails)
+When labels.csv has an anomaly_type (or anomaly) column (as simulate --kind anomaly writes;
 'none' = normal), the ROC AUC of the scores for finding the oddballs is printed.
 )";
 }  // namespace
@@ -31,6 +35,7 @@ int runScore(Args& args) {
         return 0;
     }
     const std::string runPath = args.get("run"), data = args.get("data"), out = args.get("out");
+    const ResidualStatistic statistic = residualStatisticFromString(args.get("statistic", "sum"));
     args.finish();
     GenerativeRun run = loadGenerativeRun(runPath);
     auto folder = loadFolderForRun(run, data);
@@ -39,7 +44,8 @@ int runScore(Args& args) {
     if (run.kind == "vae-latent") {
         VaeModel m(std::move(run.first), std::move(run.second));
         m.build();
-        scores = vaeReconstructionScores(m, scaled);
+        scores = statistic == ResidualStatistic::SummedSquared ? vaeReconstructionScores(m, scaled)
+                                                               : vaeResidualScores(m, scaled, statistic);
     } else {
         scores = criticScores(run.second, scaled);
     }
@@ -54,7 +60,7 @@ int runScore(Args& args) {
             << scores[i] << "\n";
     }
     writeFileAtomically(out, csv.str());
-    std::cout << "scored " << scores.size() << " images with " << (run.kind == "vae-latent" ? "VAE reconstruction error" : "the critic")
+    std::cout << "scored " << scores.size() << " images with " << (run.kind == "vae-latent" ? std::string("VAE reconstruction error (") + toString(statistic) + ")" : std::string("the critic"))
               << ": '" << out << "'" << std::endl;
     // Known oddballs: the anomaly column of labels.csv.
     const Table t = readCsv(data + "/labels.csv");

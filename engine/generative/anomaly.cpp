@@ -23,6 +23,60 @@ std::vector<double> vaeReconstructionScores(VaeModel& model, const Dataset& data
     return scores;
 }
 
+ResidualStatistic residualStatisticFromString(const std::string& name) {
+    if (name == "sum") return ResidualStatistic::SummedSquared;
+    if (name == "chi2") return ResidualStatistic::NoiseWeighted;
+    if (name == "peak") return ResidualStatistic::Peak;
+    throw InputError("unknown residual statistic '" + name + "': use sum, chi2 or peak");
+}
+
+const char* toString(ResidualStatistic statistic) {
+    switch (statistic) {
+        case ResidualStatistic::SummedSquared: return "sum";
+        case ResidualStatistic::NoiseWeighted: return "chi2";
+        case ResidualStatistic::Peak: return "peak";
+    }
+    return "sum";
+}
+
+namespace {
+double median(std::vector<double>& v) {
+    const auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return *mid;
+}
+
+double residualScore(const float* x, const float* fit, std::size_t n, ResidualStatistic statistic) {
+    std::vector<double> r(n), a(n);
+    double sumSq = 0.0;
+    for (std::size_t i = 0; i < n; ++i) r[i] = double(x[i]) - fit[i], sumSq += r[i] * r[i];
+    if (statistic == ResidualStatistic::SummedSquared) return sumSq;
+    std::vector<double> tmp = r;
+    const double centre = median(tmp);
+    for (std::size_t i = 0; i < n; ++i) a[i] = std::abs(r[i] - centre);
+    const double sigma = std::max(1.4826 * median(a), 1e-6);
+    if (statistic == ResidualStatistic::Peak) {
+        double peak = 0.0;
+        for (double v : r) peak = std::max(peak, std::abs(v));
+        return peak / sigma;
+    }
+    return sumSq / (sigma * sigma * double(n));
+}
+}  // namespace
+
+std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, ResidualStatistic statistic, int batchSize) {
+    std::vector<double> scores;
+    Tensor x, y;
+    for (int s = 0; s < data.size(); s += batchSize) {
+        std::vector<int> idx;
+        for (int i = s; i < std::min(data.size(), s + batchSize); ++i) idx.push_back(i);
+        data.batch(idx, x, y);
+        const Tensor& r = model.reconstruct(x);
+        for (int i = 0; i < x.batch(); ++i) scores.push_back(residualScore(x.sample(i), r.sample(i), x.sampleSize(), statistic));
+    }
+    return scores;
+}
+
 std::vector<double> criticScores(Graph& critic, const Dataset& data, int batchSize) {
     if (!critic.isBuilt()) critic.build();
     std::vector<double> scores;
