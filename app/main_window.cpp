@@ -233,6 +233,10 @@ void MainWindow::loadBuiltInExample() {
     s.options.seed = 1;
     s.options.metrics = {"accuracy"};
     p.training = s;
+    loadUnsavedProject(p);
+}
+
+void MainWindow::loadUnsavedProject(const Project& p) {
     applyProject(p);
     path_.clear();
     setModified(false);

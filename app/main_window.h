@@ -33,6 +33,8 @@ public:
 
     // Loads the built-in example (a CNN on simulated galaxies) as an unsaved project.
     void loadBuiltInExample();
+    // Shows a project made in memory (a lesson) as a new, unsaved project.
+    void loadUnsavedProject(const Project& p);
     bool openProject(const QString& path);
     bool saveProjectAs(const QString& path);
     Project currentProject() const;
