@@ -1,9 +1,12 @@
 #include "image_view.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPointer>
+#include <QThreadPool>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -134,22 +137,38 @@ void ImageView::setCompositeMode(CompositeMode mode) {
 void ImageView::invalidate(bool intervals) {
     if (intervals || !image_) bands_.clear();
     dirty_ = true;
-    scaled_ = QImage();
+    ++generation_;
+    // The old frame stays on screen (scaled_ too) until the new one is ready.
     update();
 }
 
-ImageView::BandState& ImageView::band(int c) {
-    if (bands_.size() != std::size_t(image_->channels())) {
-        bands_.clear();
-        for (int i = 0; i < image_->channels(); ++i) bands_.push_back(std::make_unique<BandState>());
+ImageView::BandState& ImageView::bandOf(std::vector<std::unique_ptr<BandState>>& bands, const Image& image,
+                                        const IntervalSpec& spec, int c) {
+    if (bands.size() != std::size_t(image.channels())) {
+        bands.clear();
+        for (int i = 0; i < image.channels(); ++i) bands.push_back(std::make_unique<BandState>());
     }
-    BandState& b = *bands_[std::size_t(c)];
+    BandState& b = *bands[std::size_t(c)];
     if (!b.hasInterval) {
-        const std::size_t n = std::size_t(image_->height()) * std::size_t(image_->width());
-        b.interval = fastInterval(image_->channel(c), n, image_->channelBlank(c), settings_.interval);
+        const std::size_t n = std::size_t(image.height()) * std::size_t(image.width());
+        b.interval = fastInterval(image.channel(c), n, image.channelBlank(c), spec);
         b.hasInterval = true;
     }
     return b;
+}
+
+ImageView::BandState& ImageView::band(int c) { return bandOf(bands_, *image_, settings_.interval, c); }
+
+std::optional<Interval> ImageView::knownInterval() const {
+    if (!image_ || image_->empty()) return std::nullopt;
+    const std::size_t c = std::size_t(std::max(0, settings_.band));
+    if (c >= bands_.size() || !bands_[c]->hasInterval) return std::nullopt;
+    Interval iv = bands_[c]->interval;
+    if (colormapInfo(settings_.colormap).diverging) {
+        const double l = std::max(std::abs(iv.low), std::abs(iv.high));
+        iv = {-l, l};
+    }
+    return iv;
 }
 
 Interval ImageView::currentInterval() {
@@ -211,20 +230,82 @@ void ImageView::render() {
     QElapsedTimer timer;
     timer.start();
     dirty_ = false;
+    ++generation_;  // a frame still coming from the worker is older than this one
     scaled_ = QImage();
     if (!image_ || image_->empty()) {
         rendered_ = QImage();
         return;
     }
-    const int w = image_->width(), h = image_->height(), channels = image_->channels();
-    const bool flip = image_->bottomUp;
-    if (rendered_.size() != QSize(w, h) || rendered_.format() != QImage::Format_RGB32)
-        rendered_ = QImage(w, h, QImage::Format_RGB32);
+    rendered_ = renderFrame(*image_, settings_, composite_, bands_, std::move(rendered_));
+    renderMs_ = double(timer.nsecsElapsed()) / 1e6;
+    emit frameReady();
+}
+
+void ImageView::startBackgroundRender() {
+    if (rendering_) return;  // the frame in flight comes back first, then the latest settings render
+    rendering_ = true;
+    // The worker gets copies: the image is shared read-only, band states are cloned.
+    auto bands = std::make_shared<std::vector<std::unique_ptr<BandState>>>();
+    for (const auto& b : bands_) bands->push_back(std::make_unique<BandState>(*b));
+    struct Job {
+        std::shared_ptr<const Image> image;
+        DisplaySettings settings;
+        int composite[3];
+        int generation;
+        double zoom;
+    };
+    auto job = std::make_shared<Job>(Job{image_, settings_, {composite_[0], composite_[1], composite_[2]}, generation_, zoom_});
+    QPointer<ImageView> self(this);
+    QThreadPool::globalInstance()->start([self, job, bands] {
+        QElapsedTimer timer;
+        timer.start();
+        QImage frame = renderFrame(*job->image, job->settings, job->composite, *bands, QImage());
+        // The shrunk copy for the current zoom too: a smooth downscale of 16 Mpixels is slow.
+        QImage scaled;
+        if (job->zoom < 1.0) {
+            const QSize size(std::max(1, int(std::lround(frame.width() * job->zoom))),
+                             std::max(1, int(std::lround(frame.height() * job->zoom))));
+            scaled = frame.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        }
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        QMetaObject::invokeMethod(
+            self.data() ? static_cast<QObject*>(self.data()) : QCoreApplication::instance(),
+            [self, job, bands, frame, scaled, ms] {
+                if (!self) return;
+                ImageView* v = self.data();
+                v->rendering_ = false;
+                if (job->generation == v->generation_ && job->image == v->image_) {
+                    v->rendered_ = frame;
+                    v->bands_ = std::move(*bands);
+                    v->dirty_ = false;
+                    v->scaled_ = scaled;
+                    v->scaledZoom_ = job->zoom;
+                    v->renderMs_ = ms;
+                    v->update();
+                    emit v->frameReady();
+                } else if (v->dirty_) {
+                    v->update();  // settings changed meanwhile: render again from the latest
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+QImage ImageView::renderFrame(const Image& image, const DisplaySettings& settings, const int channelsRgb[3],
+                              std::vector<std::unique_ptr<BandState>>& bands, QImage rendered) {
+    const int w = image.width(), h = image.height(), channels = image.channels();
+    const bool flip = image.bottomUp;
+    if (rendered.size() != QSize(w, h) || rendered.format() != QImage::Format_RGB32)
+        rendered = QImage(w, h, QImage::Format_RGB32);
+    auto band = [&](int c) -> BandState& { return bandOf(bands, image, settings.interval, c); };
+    const Image* image_ = &image;
+    const DisplaySettings& settings_ = settings;
+    const int* composite_ = channelsRgb;
     const std::size_t plane = std::size_t(w) * std::size_t(h);
     const QRgb blankRgb = blankColor(settings_.colormap);
     // Detach once here: scanLine() on a shared QImage from several threads would race.
-    uchar* const bits = rendered_.bits();
-    const qsizetype stride = rendered_.bytesPerLine();
+    uchar* const bits = rendered.bits();
+    const qsizetype stride = rendered.bytesPerLine();
     auto line = [bits, stride](int r) { return reinterpret_cast<QRgb*>(bits + stride * r); };
 
     auto histogramFor = [&](int c, const Interval& iv) -> const std::vector<std::uint32_t>* {
@@ -342,7 +423,7 @@ void ImageView::render() {
                         if (m[o + x]) dst[x] = blankRgb;
         }
     }
-    renderMs_ = double(timer.nsecsElapsed()) / 1e6;
+    return rendered;
 }
 
 const QImage& ImageView::rendered() {
@@ -468,13 +549,25 @@ void ImageView::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, tr("No image"));
         return;
     }
-    const QImage& img = rendered();
+    const std::size_t pixels = std::size_t(image_->width()) * std::size_t(image_->height());
+    const bool large = asyncPixels_ > 0 && pixels >= asyncPixels_;
+    if (dirty_ && large) {
+        startBackgroundRender();
+        if (rendered_.isNull() || rendered_.size() != QSize(image_->width(), image_->height())) {
+            // Nothing of this image yet: say so rather than freeze.
+            p.setPen(palette().color(QPalette::BrightText));
+            p.drawText(rect(), Qt::AlignCenter, tr("Rendering %1 × %2…").arg(image_->width()).arg(image_->height()));
+            return;
+        }
+    }
+    const QImage& img = dirty_ && large ? rendered_ : rendered();
     const QRectF target(offset_, QSizeF(img.width() * zoom_, img.height() * zoom_));
     if (zoom_ < 1.0) {
-        // Shrunk: one smooth downscale per zoom level, then panning only blits it.
+        // Shrunk: one smooth downscale per zoom level, then panning only blits it (large images:
+        // a fast one here, the smooth one comes with the next frame from the worker).
         const QSize size(std::max(1, int(std::lround(img.width() * zoom_))), std::max(1, int(std::lround(img.height() * zoom_))));
         if (scaled_.isNull() || scaledZoom_ != zoom_ || scaled_.size() != size) {
-            scaled_ = img.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            scaled_ = img.scaled(size, Qt::IgnoreAspectRatio, large ? Qt::FastTransformation : Qt::SmoothTransformation);
             scaledZoom_ = zoom_;
         }
         p.drawImage(QPointF(std::round(offset_.x()), std::round(offset_.y())), scaled_);

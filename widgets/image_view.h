@@ -8,9 +8,13 @@
 // Rendering is one vectorised pass per pixel: the engine's stretch and colour map are
 // evaluated on a 65,536-level table of the interval, then every pixel is quantised into it
 // (|error| <= 1/131070 of the interval, far below one colour-map step of 1/256).
+// Large images (from 1024 × 1024 pixels) render on a worker thread: the view keeps showing the
+// previous frame until the new one arrives, so a 4096² FITS never stalls the window. rendered()
+// renders on the calling thread; both paths run the same code and give identical images.
 #include <QImage>
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "data/colormap.h"
@@ -96,10 +100,18 @@ public:
     // The image as displayed (display orientation: north up for FITS), rendered on demand.
     const QImage& rendered();
     double lastRenderMilliseconds() const { return renderMs_; }
+    // Whether a frame is being rendered off the UI thread, and whether the shown frame is current.
+    bool isRendering() const { return rendering_; }
+    bool isFrameCurrent() const { return !dirty_ && !rendered_.isNull(); }
+    // Pixel count from which paint events render in the worker (default 1024²; 0: always sync).
+    void setBackgroundRenderPixels(std::size_t pixels) { asyncPixels_ = pixels; }
+    // The shown band's interval if already known (no computation on the UI thread).
+    std::optional<Interval> knownInterval() const;
     static QRgb blankColor(Colormap map);
 
 signals:
     void settingsChanged();
+    void frameReady();                   // a frame for the current settings is shown
     void viewChanged();                  // zoom or pan
     void pixelHovered(const QString& text);
 
@@ -117,7 +129,13 @@ private:
     struct BandState;
     void invalidate(bool intervals);
     void render();
+    void startBackgroundRender();
     BandState& band(int c);
+    // The whole rendering, free of widget state so a worker can run it on copies.
+    static QImage renderFrame(const Image& image, const DisplaySettings& settings, const int composite[3],
+                              std::vector<std::unique_ptr<BandState>>& bands, QImage reuse);
+    static BandState& bandOf(std::vector<std::unique_ptr<BandState>>& bands, const Image& image,
+                             const IntervalSpec& spec, int c);
     void applyFit();
 
     std::shared_ptr<const Image> image_;
@@ -131,6 +149,9 @@ private:
     double scaledZoom_ = 0;
     bool dirty_ = true;
     double renderMs_ = 0;
+    int generation_ = 0;       // bumped by every change that needs a new frame
+    bool rendering_ = false;   // a worker is rendering
+    std::size_t asyncPixels_ = std::size_t(1) << 20;
     double zoom_ = 1.0;
     QPointF offset_;
     bool fit_ = true;

@@ -3,7 +3,9 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
+#include <QRegularExpression>
 #include <QPainter>
 #include <QSortFilterProxyModel>
 #include <QVBoxLayout>
@@ -75,6 +77,32 @@ void ThumbnailModel::setImages(int count, Renderer renderer, QStringList labels,
 }
 
 int ThumbnailModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : count_; }
+
+void ThumbnailModel::setLabelColumns(const QStringList& names, const QVector<QStringList>& values) {
+    columnNames_ = names;
+    columnText_ = values;
+    columnText_.resize(names.size());
+    numeric_.clear();
+    columnNumbers_.clear();
+    for (const QStringList& column : columnText_) {
+        // Numbers once here: sorting 10,000 rows compares ~130,000 times.
+        std::vector<double> numbers(std::size_t(count_), NAN);
+        bool allNumbers = !column.isEmpty();
+        for (int i = 0; i < count_; ++i) {
+            bool ok = false;
+            const double v = column.value(i).toDouble(&ok);
+            if (ok) numbers[std::size_t(i)] = v;
+            else if (!column.value(i).isEmpty()) allNumbers = false;
+        }
+        numeric_ << allNumbers;
+        columnNumbers_.push_back(std::move(numbers));
+    }
+}
+
+double ThumbnailModel::columnNumber(int column, int row) const {
+    if (column < 0 || std::size_t(column) >= columnNumbers_.size() || row < 0 || row >= count_) return NAN;
+    return columnNumbers_[std::size_t(column)][std::size_t(row)];
+}
 
 QVariant ThumbnailModel::data(const QModelIndex& index, int role) const {
     const int i = index.row();
@@ -150,12 +178,89 @@ void ThumbnailModel::deliver(int generation, const QList<QPair<int, QImage>>& im
     schedule();
 }
 
+// Filters by the class label and by conditions on label columns; sorts by the label or a column
+// (numbers numerically, blanks last, ties in file order so the order is reproducible).
+class LabelFilterProxy : public QSortFilterProxyModel {
+public:
+    struct Condition {
+        int column;
+        QString op;
+        QString text;
+        double number;
+        bool isNumber;
+    };
+    explicit LabelFilterProxy(ThumbnailModel* model, QObject* parent) : QSortFilterProxyModel(parent), model_(model) {
+        setSourceModel(model);
+        setDynamicSortFilter(false);  // thumbnails arriving must not re-sort the list
+    }
+    void setLabel(const QString& label) {
+        label_ = label;
+        invalidateFilter();
+    }
+    void setConditions(std::vector<Condition> conditions) {
+        conditions_ = std::move(conditions);
+        invalidateFilter();
+    }
+    void sortByColumn(int column, Qt::SortOrder order) {  // -2 file order, -1 label, else a label column
+        column_ = column;
+        if (column == -2) sort(-1);
+        else {
+            invalidate();
+            sort(0, order);
+        }
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex&) const override {
+        if (!label_.isEmpty() && model_->label(row) != label_) return false;
+        for (const Condition& c : conditions_)
+            if (!accepts(c, row)) return false;
+        return true;
+    }
+    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override {
+        const int i = a.row(), j = b.row();
+        if (column_ >= 0 && model_->isNumericColumn(column_)) {
+            const double x = model_->columnNumber(column_, i), y = model_->columnNumber(column_, j);
+            const bool xn = std::isnan(x), yn = std::isnan(y);
+            if (xn != yn) return yn;  // blanks last
+            if (!xn && x != y) return x < y;
+            return i < j;
+        }
+        const QString x = column_ >= 0 ? model_->columnText(column_, i) : model_->label(i);
+        const QString y = column_ >= 0 ? model_->columnText(column_, j) : model_->label(j);
+        const int c = QString::localeAwareCompare(x, y);
+        return c != 0 ? c < 0 : i < j;
+    }
+
+private:
+    bool accepts(const Condition& c, int row) const {
+        if (c.isNumber && model_->isNumericColumn(c.column)) {
+            const double v = model_->columnNumber(c.column, row);
+            if (std::isnan(v)) return false;
+            if (c.op == "=") return v == c.number;
+            if (c.op == "!=") return v != c.number;
+            if (c.op == "<") return v < c.number;
+            if (c.op == "<=") return v <= c.number;
+            if (c.op == ">") return v > c.number;
+            return v >= c.number;
+        }
+        const QString v = model_->columnText(c.column, row);
+        if (c.op == "=") return v == c.text;
+        if (c.op == "!=") return v != c.text;
+        const int k = QString::localeAwareCompare(v, c.text);
+        if (c.op == "<") return k < 0;
+        if (c.op == "<=") return k <= 0;
+        if (c.op == ">") return k > 0;
+        return k >= 0;
+    }
+    ThumbnailModel* model_;
+    QString label_;
+    std::vector<Condition> conditions_;
+    int column_ = -2;
+};
+
 ThumbnailGrid::ThumbnailGrid(QWidget* parent)
-    : QWidget(parent), model_(new ThumbnailModel(this)), proxy_(new QSortFilterProxyModel(this)) {
-    proxy_->setSourceModel(model_);
-    proxy_->setFilterRole(ThumbnailModel::LabelRole);
-    proxy_->setSortRole(ThumbnailModel::LabelRole);
-    proxy_->setDynamicSortFilter(false);  // thumbnails arriving must not re-sort the list
+    : QWidget(parent), model_(new ThumbnailModel(this)), proxy_(new LabelFilterProxy(model_, this)) {
     view_ = new QListView(this);
     view_->setModel(proxy_);
     view_->setViewMode(QListView::IconMode);
@@ -167,23 +272,41 @@ ThumbnailGrid::ThumbnailGrid(QWidget* parent)
     view_->setLayoutMode(QListView::Batched);
     view_->setBatchSize(200);
     filter_ = new QComboBox(this);
+    filter_->setToolTip(tr("Show only images with this label"));
     sort_ = new QComboBox(this);
-    sort_->addItems({tr("File order"), tr("By label")});
+    sort_->setToolTip(tr("Sort by the label or by any label column"));
+    order_ = new QComboBox(this);
+    order_->addItems({QStringLiteral("↑"), QStringLiteral("↓")});
+    order_->setToolTip(tr("Ascending or descending"));
+    condition_ = new QLineEdit(this);
+    condition_->setPlaceholderText(tr("where… e.g. bt > 0.5 and n < 2"));
+    condition_->setClearButtonEnabled(true);
+    sort_->addItem(tr("File order"), QString());
+    sort_->addItem(tr("Label"), QStringLiteral("label"));
     connect(filter_, &QComboBox::currentIndexChanged, this, [this](int i) { setLabelFilter(i <= 0 ? QString() : filter_->itemText(i)); });
-    connect(sort_, &QComboBox::currentIndexChanged, this, [this](int i) {
-        if (i == 0) proxy_->sort(-1);
-        else proxy_->sort(0);
+    auto resort = [this] {
+        sortBy(sort_->currentData().toString(), order_->currentIndex() == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
+    };
+    connect(sort_, &QComboBox::currentIndexChanged, this, resort);
+    connect(order_, &QComboBox::currentIndexChanged, this, resort);
+    connect(condition_, &QLineEdit::editingFinished, this, [this] {
+        const QString error = setCondition(condition_->text());
+        condition_->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #c0392b"));
+        condition_->setToolTip(error.isEmpty() ? tr("Conditions on label columns: column op value, joined by 'and'")
+                                               : error);
     });
     connect(view_, &QListView::clicked, this, [this](const QModelIndex& idx) { emit imageActivated(proxy_->mapToSource(idx).row()); });
     connect(view_, &QListView::activated, this, [this](const QModelIndex& idx) { emit imageActivated(proxy_->mapToSource(idx).row()); });
+    // Two short rows rather than one wide one: the grid lives in a narrow dock.
     auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Show"), this));
     bar->addWidget(filter_, 1);
     bar->addWidget(new QLabel(tr("Sort"), this));
-    bar->addWidget(sort_);
+    bar->addWidget(sort_, 1);
+    bar->addWidget(order_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(condition_);
     layout->addWidget(view_, 1);
 }
 
@@ -198,12 +321,19 @@ void ThumbnailGrid::setImages(int count, ThumbnailModel::Renderer renderer, cons
     filter_->clear();
     filter_->addItem(tr("All labels"));
     filter_->addItems(distinct);
-    proxy_->setFilterFixedString({});
-    if (sort_->currentIndex() == 1) proxy_->sort(0);
+    proxy_->setLabel({});
+    model_->setLabelColumns({}, {});
+    const QSignalBlocker blockSort(sort_);
+    while (sort_->count() > 2) sort_->removeItem(2);
+    if (sort_->currentIndex() < 0) sort_->setCurrentIndex(0);
+    const QSignalBlocker blockCondition(condition_);
+    condition_->clear();
+    proxy_->setConditions({});
+    proxy_->sortByColumn(sort_->currentIndex() == 1 ? -1 : -2, order_->currentIndex() == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
 }
 
 void ThumbnailGrid::setLabelFilter(const QString& label) {
-    proxy_->setFilterRegularExpression(label.isEmpty() ? QString() : "^" + QRegularExpression::escape(label) + "$");
+    proxy_->setLabel(label);
     const int i = label.isEmpty() ? 0 : filter_->findText(label);
     if (i >= 0 && i != filter_->currentIndex()) {
         const QSignalBlocker block(filter_);
@@ -211,7 +341,71 @@ void ThumbnailGrid::setLabelFilter(const QString& label) {
     }
 }
 
+void ThumbnailGrid::setLabelColumns(const QStringList& names, const QVector<QStringList>& values) {
+    const QString current = sort_->currentData().toString();
+    model_->setLabelColumns(names, values);
+    {
+        const QSignalBlocker block(sort_);
+        while (sort_->count() > 2) sort_->removeItem(2);
+        for (const QString& n : names) sort_->addItem(n, n);
+        const int keep = sort_->findData(current);
+        sort_->setCurrentIndex(keep < 0 ? 0 : keep);
+    }
+    condition_->setEnabled(!names.isEmpty());
+    condition_->setToolTip(names.isEmpty() ? tr("No label columns to filter on")
+                                           : tr("Columns: %1").arg(names.join(", ")));
+    const QString error = setCondition(condition_->text());
+    if (!error.isEmpty()) setCondition({});
+    sortBy(sort_->currentData().toString(), order_->currentIndex() == 1 ? Qt::DescendingOrder : Qt::AscendingOrder);
+}
+
+void ThumbnailGrid::sortBy(const QString& column, Qt::SortOrder order) {
+    const int index = column.isEmpty() ? -2 : column == "label" ? -1 : model_->columnIndex(column);
+    if (index == -1 && column != "label") return;  // not a column of this data set
+    const int i = sort_->findData(column);
+    if (i >= 0 && i != sort_->currentIndex()) {
+        const QSignalBlocker block(sort_);
+        sort_->setCurrentIndex(i);
+    }
+    const QSignalBlocker block(order_);
+    order_->setCurrentIndex(order == Qt::DescendingOrder ? 1 : 0);
+    proxy_->sortByColumn(index, order);
+}
+
+QStringList ThumbnailGrid::sortChoices() const {
+    QStringList out;
+    for (int i = 0; i < sort_->count(); ++i) out << sort_->itemData(i).toString();
+    return out;
+}
+
+QString ThumbnailGrid::setCondition(const QString& expression) {
+    std::vector<LabelFilterProxy::Condition> conditions;
+    static const QRegularExpression join(QStringLiteral("\\s+and\\s+|,"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression term(QStringLiteral("^\\s*([^<>=!]+?)\\s*(<=|>=|!=|=|<|>)\\s*(.*?)\\s*$"));
+    for (const QString& part : expression.split(join, Qt::SkipEmptyParts)) {
+        if (part.trimmed().isEmpty()) continue;
+        const QRegularExpressionMatch m = term.match(part);
+        if (!m.hasMatch())
+            return tr("'%1' is not a condition: write column op value, e.g. bt > 0.5").arg(part.trimmed());
+        const int column = model_->columnIndex(m.captured(1));
+        if (column < 0)
+            return tr("no label column '%1'; the columns are %2")
+                .arg(m.captured(1), model_->columnNames().isEmpty() ? tr("(none)") : model_->columnNames().join(", "));
+        LabelFilterProxy::Condition c{column, m.captured(2), m.captured(3), 0.0, false};
+        c.number = c.text.toDouble(&c.isNumber);
+        conditions.push_back(c);
+    }
+    if (condition_->text() != expression) {
+        const QSignalBlocker block(condition_);
+        condition_->setText(expression);
+    }
+    proxy_->setConditions(std::move(conditions));
+    return {};
+}
+
 int ThumbnailGrid::visibleCount() const { return proxy_->rowCount(); }
+
+int ThumbnailGrid::sourceRow(int visibleRow) const { return proxy_->mapToSource(proxy_->index(visibleRow, 0)).row(); }
 
 QStringList ThumbnailGrid::labelChoices() const {
     QStringList out;

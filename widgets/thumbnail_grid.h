@@ -3,12 +3,14 @@
 // thread. A visible item without a thumbnail shows a placeholder and queues its index; a thread
 // pool renders the most recently requested indices first (the ones on screen) in small batches
 // and hands the images back through queued calls, so ten thousand galaxies scroll smoothly.
-// Filter by label, sort by label.
+// Filter by label and by conditions on any label column ("bt > 0.5", "class_name = spiral");
+// sort by the label or by any label column (numerically when every value is a number).
 #include <QAbstractListModel>
 #include <QCache>
 #include <QImage>
 #include <QSet>
 #include <QThreadPool>
+#include <QVector>
 #include <QWidget>
 #include <deque>
 #include <functional>
@@ -19,8 +21,11 @@
 class QListView;
 class QComboBox;
 class QSortFilterProxyModel;
+class QLineEdit;
 
 namespace deepfield::widgets {
+
+class LabelFilterProxy;
 
 class ThumbnailModel : public QAbstractListModel {
     Q_OBJECT
@@ -36,6 +41,16 @@ public:
     static constexpr int LabelRole = Qt::UserRole + 1;
     static constexpr int ReadyRole = Qt::UserRole + 2;  // true once the thumbnail is rendered
 
+    // Label columns (e.g. a labels CSV or the simulator's truths): names and, per column, one
+    // text per image. A column whose values all parse as numbers sorts and compares numerically.
+    void setLabelColumns(const QStringList& names, const QVector<QStringList>& values);
+    const QStringList& columnNames() const { return columnNames_; }
+    int columnIndex(const QString& name) const { return int(columnNames_.indexOf(name)); }
+    bool isNumericColumn(int column) const { return numeric_.value(column); }
+    QString columnText(int column, int row) const { return columnText_.value(column).value(row); }
+    double columnNumber(int column, int row) const;  // NaN when not a number
+    QString label(int row) const { return labels_.value(row); }
+
     void setThumbnailSize(int pixels);
     int thumbnailSize() const { return size_; }
     bool isReady(int index) const { return cache_.contains(index); }
@@ -50,6 +65,10 @@ private:
     int count_ = 0;
     std::shared_ptr<Renderer> renderer_;
     QStringList labels_, tooltips_;
+    QStringList columnNames_;
+    QVector<QStringList> columnText_;
+    QVector<bool> numeric_;
+    std::vector<std::vector<double>> columnNumbers_;
     int size_ = 72;
     QImage placeholder_;
     int generation_ = 0;
@@ -67,7 +86,16 @@ public:
     void setImages(int count, ThumbnailModel::Renderer renderer, const QStringList& labels,
                    const QStringList& tooltips = {});
     void setLabelFilter(const QString& label);  // empty: all
+    // Label columns for sorting and conditions (see ThumbnailModel::setLabelColumns).
+    void setLabelColumns(const QStringList& names, const QVector<QStringList>& values);
+    // Sort by "" (file order), "label" (the class label) or a label column.
+    void sortBy(const QString& column, Qt::SortOrder order = Qt::AscendingOrder);
+    QStringList sortChoices() const;  // "", "label", then the columns
+    // Conditions joined by "and" or ",": `column op value` with op one of = != < <= > >=
+    // (numbers compare numerically; = on text is exact). Empty clears. Returns "" or the error.
+    QString setCondition(const QString& expression);
     int visibleCount() const;
+    int sourceRow(int visibleRow) const;  // the image index shown at a position of the grid
     QListView* view() const { return view_; }
     ThumbnailModel* model() const { return model_; }
     QStringList labelChoices() const;  // the filter's entries after "All labels"
@@ -77,10 +105,12 @@ signals:
 
 private:
     ThumbnailModel* model_;
-    QSortFilterProxyModel* proxy_;
+    LabelFilterProxy* proxy_;
     QListView* view_;
     QComboBox* filter_;
     QComboBox* sort_;
+    QComboBox* order_;
+    QLineEdit* condition_;
 };
 
 // Thumbnail of an image through the engine's display stretch (engine/data/stretch.h) and grey

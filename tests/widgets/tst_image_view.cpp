@@ -5,6 +5,8 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QTableWidget>
+#include <QSignalSpy>
+#include <QTimer>
 #include <QFileInfo>
 #include <QtTest>
 #include <cmath>
@@ -435,6 +437,98 @@ private slots:
         qInfo("4096x4096 float32 render (interval + stretch + colour map): %s", qPrintable(report.join("; ")));
         // Speed is reported here and judged by benchmarks (#9), not gated in a test.
         Q_UNUSED(worst);
+    }
+
+    void largeImageRendersInTheBackground() {
+        // From 1024² pixels paint events render on a worker: the UI thread keeps ticking, the
+        // previous frame stays up meanwhile, and the frame equals the synchronous render.
+        const int n = 2048;
+        auto img = std::make_shared<Image>(1, n, n);
+        std::mt19937 gen(5);
+        std::normal_distribution<float> noise(10.0f, 2.0f);
+        for (std::size_t i = 0; i < img->pixels.size(); ++i) img->pixels[i] = noise(gen) + float(i % n) * 0.01f;
+        img->pixels[777] = std::numeric_limits<float>::quiet_NaN();
+        ImageView v;
+        v.resize(600, 600);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        QSignalSpy frames(&v, &ImageView::frameReady);
+        v.setImage(img);
+        QTRY_VERIFY_WITH_TIMEOUT(v.isFrameCurrent(), 20000);
+        QCOMPARE(frames.count(), 1);
+        QVERIFY(!v.isRendering());
+        // Ticks of a 5 ms timer while three new settings render.
+        QElapsedTimer clock;
+        qint64 worst = 0;
+        QTimer tick;
+        tick.setInterval(5);
+        connect(&tick, &QTimer::timeout, this, [&] {
+            if (clock.isValid()) worst = std::max(worst, clock.restart());
+            else clock.start();
+        });
+        tick.start();
+        DisplaySettings s = v.settings();
+        s.interval.kind = IntervalKind::Percentile;
+        s.interval.lowerPercent = 1;
+        s.interval.upperPercent = 99;
+        s.stretch.kind = DisplayStretch::HistEq;
+        s.colormap = Colormap::Magma;
+        v.setSettings(s);
+        QVERIFY(!v.isFrameCurrent());  // the old frame is shown until the new one arrives
+        QTRY_VERIFY_WITH_TIMEOUT(v.isFrameCurrent() && frames.count() == 2, 20000);
+        tick.stop();
+        qInfo("2048x2048 settings change: longest UI-thread gap %lld ms", worst);
+        QVERIFY2(worst < 50, qPrintable(QString::number(worst)));
+        const QImage background = v.rendered().copy();  // the worker's frame (nothing re-rendered)
+        QCOMPARE(frames.count(), 2);
+        ImageView sync;
+        sync.setBackgroundRenderPixels(0);
+        sync.setImage(img);
+        sync.setSettings(s);
+        QCOMPARE(sync.rendered(), background);
+        QCOMPARE(background.pixel(777 % n, 0), ImageView::blankColor(Colormap::Magma));
+        QVERIFY(v.knownInterval().has_value());
+        QCOMPARE(v.knownInterval()->low, sync.currentInterval().low);
+    }
+
+    void thumbnailSortAndConditions() {
+        ThumbnailGrid grid;
+        const QStringList labels{"spiral", "elliptical", "spiral", "edge-on", "spiral", "elliptical"};
+        grid.setImages(6, [](int) { return QImage(8, 8, QImage::Format_RGB32); }, labels);
+        grid.setLabelColumns({"bt", "name", "n"}, {{"0.5", "0.1", "0.9", "", "0.3", "0.7"},
+                                                   {"f", "b", "e", "a", "d", "c"},
+                                                   {"4", "1", "2.5", "3", "x", "1"}});
+        const ThumbnailModel* m = grid.model();
+        QVERIFY(m->isNumericColumn(0));   // blanks allowed
+        QVERIFY(!m->isNumericColumn(1));
+        QVERIFY(!m->isNumericColumn(2));  // "x"
+        QCOMPARE(grid.sortChoices(), (QStringList{"", "label", "bt", "name", "n"}));
+        auto order = [&] {
+            QList<int> rows;
+            for (int i = 0; i < grid.visibleCount(); ++i) rows << grid.sourceRow(i);
+            return rows;
+        };
+        grid.sortBy("bt");
+        QCOMPARE(order(), (QList<int>{1, 4, 0, 5, 2, 3}));  // blank last
+        grid.sortBy("name", Qt::DescendingOrder);
+        QCOMPARE(order(), (QList<int>{0, 2, 4, 5, 1, 3}));
+        grid.sortBy("label");
+        QCOMPARE(order(), (QList<int>{3, 1, 5, 0, 2, 4}));  // ties keep file order
+        grid.sortBy({});
+        QCOMPARE(order(), (QList<int>{0, 1, 2, 3, 4, 5}));
+        QCOMPARE(grid.setCondition("bt >= 0.5"), QString());
+        QCOMPARE(order(), (QList<int>{0, 2, 5}));
+        QCOMPARE(grid.setCondition("bt > 0.2 and name != d, n = 1"), QString());
+        QCOMPARE(order(), (QList<int>{5}));
+        grid.setLabelFilter("spiral");
+        QCOMPARE(grid.visibleCount(), 0);
+        QCOMPARE(grid.setCondition("bt < 0.6"), QString());
+        QCOMPARE(order(), (QList<int>{0, 4}));
+        QVERIFY(grid.setCondition("mass > 3").contains("bt, name, n"));
+        QVERIFY(grid.setCondition("bt ~ 3").contains("not a condition"));
+        grid.setLabelFilter({});
+        QCOMPARE(grid.setCondition({}), QString());
+        QCOMPARE(grid.visibleCount(), 6);
     }
 
     void headerTable() {
