@@ -18,6 +18,7 @@
 #include "graph/graph.h"
 #include "learning_curve_plot.h"
 #include "panels/data_panel.h"
+#include "panels/latent_panel.h"
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
 #include "training/training_controller.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
+    addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 
     connect(trainPanel_, &TrainPanel::startRequested, this, &MainWindow::startTraining);
     connect(trainPanel_, &TrainPanel::stopRequested, this, &MainWindow::stopTraining);
