@@ -1,11 +1,12 @@
-// DeepField: opens the studio on its built-in example (a CNN on simulated galaxies).
-//   deepfield [project.dfproj] [--screenshot out.png [--train]]
+// DeepField: opens the studio on its first lesson (colours of SDSS stars, galaxies and quasars).
+//   deepfield [project.dfproj] [--lesson N [--demo]] [--screenshot out.png [--train]]
 // --screenshot saves a picture of the window once the data are loaded (with --train: after
 // a short training run), then quits: how the README's screenshots are made.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include "lessons/lessons_panel.h"
 #include "main_window.h"
 #include "panels/data_panel.h"
 #include "panels/train_panel.h"
@@ -26,15 +27,22 @@ int main(int argc, char** argv) {
     cli.addPositionalArgument("project", "A DeepField project (.dfproj) to open");
     QCommandLineOption shot("screenshot", "Save a screenshot of the window to <file> and quit.", "file");
     QCommandLineOption train("train", "With --screenshot: train first, then take the picture.");
+    QCommandLineOption lesson("lesson", "Open lesson <n> (1-10) of the course.", "n", "1");
+    QCommandLineOption demo("demo", "With --lesson: run the lesson's automatic demonstration.");
     cli.addOption(shot);
     cli.addOption(train);
+    cli.addOption(lesson);
+    cli.addOption(demo);
     cli.process(app);
 
     MainWindow window;
     window.setOfferRecovery(!cli.isSet(shot));
-    window.loadBuiltInExample();
-    if (!cli.positionalArguments().isEmpty()) window.openProject(cli.positionalArguments().first());
+    auto* lessons = deepfield::app::installLessons(&window);
+    const bool withProject = !cli.positionalArguments().isEmpty();
+    if (withProject || !lessons->openLesson(cli.value(lesson).toInt())) window.loadBuiltInExample();
+    if (withProject) window.openProject(cli.positionalArguments().first());
     window.show();
+    const bool runDemo = cli.isSet(demo) && !withProject;
 
     if (cli.isSet(shot)) {
         const QString path = cli.value(shot);
@@ -44,7 +52,12 @@ int main(int argc, char** argv) {
             window.discardChanges();
             QApplication::quit();
         };
-        QObject::connect(window.dataPanel(), &deepfield::app::DataPanel::datasetChanged, &window, [&window, withTraining, grab] {
+        if (runDemo)  // the picture shows the lesson's demonstration once it has run and the data are in
+            QObject::connect(lessons, &deepfield::app::LessonsPanel::demoFinished, &window, [&window, grab] {
+                window.dataPanel()->waitUntilLoaded();
+                QTimer::singleShot(800, &window, grab);
+            });
+        else QObject::connect(window.dataPanel(), &deepfield::app::DataPanel::datasetChanged, &window, [&window, withTraining, grab] {
             if (!window.dataPanel()->hasDataset()) return;
             if (!withTraining) {
                 QTimer::singleShot(300, &window, grab);
@@ -55,5 +68,6 @@ int main(int argc, char** argv) {
             window.startTraining();
         });
     }
+    if (runDemo) QTimer::singleShot(0, lessons, &deepfield::app::LessonsPanel::runDemo);
     return app.exec();
 }

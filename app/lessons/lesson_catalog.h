@@ -1,0 +1,37 @@
+#pragma once
+// The course: ten lessons in order, each with its text (a Markdown resource in our own words),
+// what one click loads (data source, network, training settings), the docks it raises and
+// the playground it shows. Everything runs on data the program ships (resources/data and the
+// simulator); nothing is downloaded.
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+#include "project/project.h"
+
+namespace deepfield::app {
+
+struct Lesson {
+    int number = 0;
+    QString title;
+    QString summary;     // one line for the start page
+    QString text;        // resource path of the lesson text (Markdown)
+    QString playground;  // "boundary", "backprop", "convolution", "overfit" or empty
+    QStringList docks;   // objectNames of the docks to raise, first = the one in front
+};
+
+const std::vector<Lesson>& lessonCatalog();
+// The lesson's text (Markdown) from the resources.
+QString lessonText(const Lesson& lesson);
+
+// resources/data of this checkout: $DEEPFIELD_DATA, else the first resources/data found
+// walking up from the executable and from the working directory. Empty when none is found.
+QString lessonDataDir();
+// The SDSS DR14 colour table (stars, galaxies, quasars with spectroscopic classes and redshifts).
+QString sdssColoursCsv();
+
+// What the lesson loads into the Data, Network and Train panels. Throws InputError naming
+// the missing file when the shipped data cannot be found.
+Project lessonProject(const Lesson& lesson);
+
+}  // namespace deepfield::app

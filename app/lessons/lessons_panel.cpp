@@ -1,0 +1,326 @@
+#include "lessons_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "backprop_view.h"
+#include "convolution_view.h"
+#include "decision_boundary_view.h"
+#include "lesson_catalog.h"
+#include "lesson_data.h"
+#include "loss_surface_view.h"
+#include "main_window.h"
+#include "overfit_view.h"
+#include "panels/data_panel.h"
+#include "panels/network_panel.h"
+#include "training/training_controller.h"
+
+namespace deepfield::app {
+
+namespace {
+const Lesson* findLesson(int number) {
+    for (const Lesson& l : lessonCatalog())
+        if (l.number == number) return &l;
+    return nullptr;
+}
+}  // namespace
+
+LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
+    : QWidget(parent),
+      window_(window),
+      pages_(new QStackedWidget(this)),
+      title_(new QLabel(this)),
+      status_(new QLabel(this)),
+      text_(new QTextBrowser(this)),
+      splitter_(new QSplitter(Qt::Vertical, this)),
+      playgrounds_(new QStackedWidget(this)),
+      resetButton_(new QPushButton(tr("Reset lesson"), this)),
+      saveButton_(new QPushButton(tr("Save as project…"), this)),
+      teacherAction_(new QAction(tr("Teacher mode"), this)) {
+    setObjectName("LessonsPanel");
+    pages_->addWidget(buildStartPage());
+
+    // The lesson page: a bar, the text above its playground.
+    auto* lessonPage = new QWidget(this);
+    auto* back = new QPushButton(tr("← All lessons"), lessonPage);
+    back->setObjectName("backToLessons");
+    resetButton_->setObjectName("resetLesson");
+    resetButton_->setToolTip(tr("Reload this lesson's data, network and settings and start its playground afresh"));
+    saveButton_->setToolTip(tr("Save the lesson as it is now (data, network, settings, trained weights) as a project "
+                               "file students can open"));
+    QFont tf = title_->font();
+    tf.setPointSizeF(tf.pointSizeF() * 1.3);
+    tf.setBold(true);
+    title_->setFont(tf);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(back);
+    bar->addWidget(title_, 1);
+    bar->addWidget(resetButton_);
+    bar->addWidget(saveButton_);
+    text_->setOpenExternalLinks(true);
+    text_->setMinimumHeight(80);
+    splitter_->addWidget(text_);
+    splitter_->addWidget(playgrounds_);
+    splitter_->setStretchFactor(0, 1);
+    splitter_->setStretchFactor(1, 3);
+    auto* lv = new QVBoxLayout(lessonPage);
+    lv->setContentsMargins(4, 4, 4, 4);
+    lv->addLayout(bar);
+    lv->addWidget(splitter_, 1);
+    pages_->addWidget(lessonPage);
+
+    status_->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(pages_, 1);
+    layout->addWidget(status_);
+
+    connect(back, &QPushButton::clicked, this, &LessonsPanel::showStartPage);
+    connect(resetButton_, &QPushButton::clicked, this, &LessonsPanel::resetLesson);
+    connect(saveButton_, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Save lesson as project"),
+                                                       QString("lesson-%1.dfproj").arg(current_),
+                                                       tr("DeepField projects (*.dfproj)"));
+        if (!p.isEmpty()) saveLessonAsProject(p.endsWith(".dfproj") ? p : p + ".dfproj");
+    });
+    teacherAction_->setCheckable(true);
+    teacherAction_->setObjectName("teacherModeAction");
+    teacherAction_->setToolTip(tr("Larger fonts for a projector; the Data and Network panels locked; advanced "
+                                  "controls hidden"));
+    connect(teacherAction_, &QAction::toggled, this, &LessonsPanel::setTeacherMode);
+    // Training unlocks the panels when it ends; teacher mode keeps them locked.
+    connect(window_->training(), &TrainingController::runningChanged, this, [this] { applyLocks(); });
+}
+
+QWidget* LessonsPanel::buildStartPage() {
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* page = new QWidget(scroll);
+    auto* v = new QVBoxLayout(page);
+    auto* heading = new QLabel(tr("<h2>The course</h2><p>Ten lessons, from a colour–colour diagram to a GAN. Each "
+                                  "opens with one click and loads its own data, network and settings.</p>"),
+                               page);
+    heading->setWordWrap(true);
+    v->addWidget(heading);
+    for (const Lesson& l : lessonCatalog()) {
+        auto* card = new QFrame(page);
+        card->setFrameShape(QFrame::StyledPanel);
+        card->setObjectName(QString("lessonCard%1").arg(l.number));
+        auto* h = new QHBoxLayout(card);
+        auto* badge = new QLabel(QString::number(l.number), card);
+        badge->setFixedSize(34, 34);
+        badge->setAlignment(Qt::AlignCenter);
+        badge->setStyleSheet("QLabel { background: #2f7fd0; color: white; border-radius: 17px; font-weight: bold; }");
+        auto* words = new QLabel(QString("<b>%1</b><br><span style='color:#555'>%2</span>").arg(l.title, l.summary), card);
+        words->setWordWrap(true);
+        auto* open = new QPushButton(tr("Open"), card);
+        open->setObjectName(QString("openLesson%1").arg(l.number));
+        connect(open, &QPushButton::clicked, this, [this, n = l.number] { openLesson(n); });
+        h->addWidget(badge, 0, Qt::AlignTop);
+        h->addWidget(words, 1);
+        h->addWidget(open, 0, Qt::AlignVCenter);
+        v->addWidget(card);
+    }
+    v->addStretch();
+    scroll->setWidget(page);
+    return scroll;
+}
+
+void LessonsPanel::showStartPage() { pages_->setCurrentIndex(0); }
+bool LessonsPanel::isStartPage() const { return pages_->currentIndex() == 0; }
+QString LessonsPanel::lessonTitle() const { return title_->text(); }
+QString LessonsPanel::lessonMarkdown() const { return text_->toMarkdown(); }
+QString LessonsPanel::statusText() const { return status_->text(); }
+
+bool LessonsPanel::openLesson(int number) {
+    const Lesson* lesson = findLesson(number);
+    if (!lesson) return false;
+    Project p;
+    try {
+        p = lessonProject(*lesson);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromStdString(e.what()));
+        return false;
+    }
+    window_->stopTraining();
+    window_->loadUnsavedProject(p);
+    current_ = number;
+    title_->setText(tr("%1. %2").arg(number).arg(lesson->title));
+    text_->setMarkdown(lessonText(*lesson));
+    QWidget* playground = nullptr;
+    try {
+        playground = playgroundFor(*lesson);
+    } catch (const std::exception& e) {
+        status_->setText(tr("The playground could not start: %1").arg(QString::fromStdString(e.what())));
+    }
+    playgrounds_->setVisible(playground != nullptr);
+    if (playground) playgrounds_->setCurrentWidget(playground);
+    splitter_->setSizes(playground ? QList<int>{180, 620} : QList<int>{800, 0});
+    pages_->setCurrentIndex(1);
+    if (status_->text().isEmpty() || playground) status_->clear();
+    raiseDocks(*lesson);
+    applyLocks();
+    emit lessonOpened(number);
+    return true;
+}
+
+void LessonsPanel::resetLesson() {
+    if (current_ <= 0) return;
+    const int n = current_;
+    if (boundary_ && n == 1) boundary_->stop();
+    openLesson(n);
+    if (n == 1 && boundary_) {
+        boundary_->setMode("classification");
+        boundary_->setHiddenLayers({4, 4});
+        boundary_->setActivation("Tanh");
+        boundary_->model().reset(1);
+        boundary_->trainEpochs(0);
+    }
+    if (n == 2 && backprop_) backprop_->reset();
+    if (n == 2 && surface_) surface_->reset();
+    if (n == 3 && convolution_) {
+        convolution_->setPreset("edge-x");
+        convolution_->setPoolSize(2);
+    }
+}
+
+void LessonsPanel::runDemo() {
+    if (current_ == 1 && boundary_) {
+        boundary_->trainEpochs(60);
+    } else if (current_ == 2 && backprop_) {
+        backprop_->reset();
+        backprop_->forward();
+        backprop_->backward();
+    } else if (current_ == 3 && convolution_) {
+        convolution_->setPreset("edge-x");
+        convolution_->selectPooled(20, 26);
+    } else if (current_ == 5 && overfit_) {
+        connect(overfit_, &OverfitView::finished, this, &LessonsPanel::demoFinished, Qt::SingleShotConnection);
+        overfit_->runOverfitting();
+        return;
+    }
+    QTimer::singleShot(0, this, &LessonsPanel::demoFinished);
+}
+
+// The lesson's playground, made when it is first needed; its data come from the shipped files.
+QWidget* LessonsPanel::playgroundFor(const Lesson& lesson) {
+    if (lesson.playground == "boundary") {
+        if (!boundary_) {
+            boundary_ = new widgets::DecisionBoundaryView(playgrounds_);
+            const ColourSample c = loadColourClasses(sdssColoursCsv(), 1500);
+            boundary_->setClassificationData(c.features, c.featureNames, c.labels, c.classNames);
+            const ColourSample z = loadGalaxyRedshifts(sdssColoursCsv(), 2000);
+            boundary_->setRegressionData(z.features, z.featureNames, z.redshift);
+            playgrounds_->addWidget(boundary_);
+        }
+        return boundary_;
+    }
+    if (lesson.playground == "backprop") {
+        if (!backpropPage_) {
+            auto* tabs = new QTabWidget(playgrounds_);
+            backprop_ = new widgets::BackpropView(tabs);
+            surface_ = new widgets::LossSurfaceView(tabs);
+            tabs->addTab(backprop_, tr("Backpropagation step by step"));
+            tabs->addTab(surface_, tr("Loss surface and optimizers"));
+            backpropPage_ = tabs;
+            playgrounds_->addWidget(tabs);
+        }
+        return backpropPage_;
+    }
+    if (lesson.playground == "convolution") {
+        if (!convolution_) {
+            convolution_ = new widgets::ConvolutionView(playgrounds_);
+            convolution_->setImage(lessonGalaxyImage(96));
+            convolution_->selectPooled(24, 24);
+            playgrounds_->addWidget(convolution_);
+        }
+        return convolution_;
+    }
+    if (lesson.playground == "overfit") {
+        if (!overfit_) {
+            overfit_ = new OverfitView(playgrounds_);
+            overfit_->setData(loadColourClasses(sdssColoursCsv(), 1200));
+            playgrounds_->addWidget(overfit_);
+        }
+        return overfit_;
+    }
+    return nullptr;
+}
+
+// The docks the lesson needs, in front; panels that do not exist yet are skipped.
+void LessonsPanel::raiseDocks(const Lesson& lesson) {
+    for (auto it = lesson.docks.rbegin(); it != lesson.docks.rend(); ++it)
+        if (auto* dock = window_->findChild<QDockWidget*>(*it)) {
+            dock->show();
+            dock->raise();
+        }
+    // The lesson text stays at hand: if another dock took the Lessons tab's place, say so.
+    QStringList missing;
+    for (const QString& d : lesson.docks)
+        if (!window_->findChild<QDockWidget*>(d)) missing << d;
+    if (!missing.isEmpty() && lesson.playground.isEmpty())
+        status_->setText(tr("This lesson's own panel (%1) is not part of this build yet; the data and network are "
+                            "loaded.")
+                             .arg(missing.join(", ")));
+}
+
+void LessonsPanel::setTeacherMode(bool on) {
+    teacher_ = on;
+    if (teacherAction_->isChecked() != on) teacherAction_->setChecked(on);
+    if (baseFontSize_ <= 0) baseFontSize_ = window_->font().pointSize() > 0 ? window_->font().pointSize() : 10;
+    QFont f = window_->font();
+    f.setPointSize(on ? baseFontSize_ * 14 / 10 : baseFontSize_);
+    window_->setFont(f);
+    // Advanced controls: the main toolbar and the playground's expert settings.
+    if (auto* tb = window_->findChild<QToolBar*>("MainToolBar")) tb->setVisible(!on);
+    if (boundary_)
+        for (QWidget* w : boundary_->findChildren<QWidget*>())
+            if (w->toolTip().startsWith("Learning rate")) w->setVisible(!on);
+    saveButton_->setVisible(true);
+    applyLocks();
+}
+
+void LessonsPanel::applyLocks() {
+    const bool running = window_->training()->isRunning();
+    const QString why = tr("Locked by teacher mode (View ▸ Teacher mode)");
+    for (QWidget* w : {static_cast<QWidget*>(window_->dataPanel()), static_cast<QWidget*>(window_->networkPanel())}) {
+        w->setEnabled(!teacher_ && !running);
+        w->setToolTip(teacher_ ? why : QString());
+    }
+}
+
+bool LessonsPanel::saveLessonAsProject(const QString& path) { return window_->saveProjectAs(path); }
+
+LessonsPanel* installLessons(MainWindow* window) {
+    auto* panel = new LessonsPanel(window);
+    QDockWidget* dock = window->addPanel(panel, QObject::tr("Lessons"), "LessonsDock");
+    dock->setMinimumWidth(560);
+    for (QAction* a : window->menuBar()->actions())
+        if (a->menu() && a->text().remove('&') == QObject::tr("View")) {
+            a->menu()->addSeparator();
+            a->menu()->addAction(panel->teacherModeAction());
+        }
+    dock->show();
+    dock->raise();
+    return panel;
+}
+
+}  // namespace deepfield::app

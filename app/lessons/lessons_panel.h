@@ -1,0 +1,99 @@
+#pragma once
+// The Lessons dock: a start page listing the course (title, one line, Open), and one page per
+// lesson with its text, its playground (decision boundary, backpropagation, convolution,
+// overfitting) and Reset / Back / Save-as-project. Opening a lesson loads its data, network
+// and settings into the studio and raises the docks it needs (later panels by objectName,
+// when they exist). Teacher mode (View menu): larger fonts, the Data and Network panels locked,
+// advanced playground controls hidden.
+#include <QWidget>
+
+class QAction;
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTextBrowser;
+class QSplitter;
+class QDockWidget;
+
+namespace deepfield::widgets {
+class DecisionBoundaryView;
+class BackpropView;
+class LossSurfaceView;
+class ConvolutionView;
+}  // namespace deepfield::widgets
+
+namespace deepfield::app {
+
+class MainWindow;
+class OverfitView;
+struct Lesson;
+
+class LessonsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LessonsPanel(MainWindow* window, QWidget* parent = nullptr);
+
+    void showStartPage();
+    // Loads lesson `number` (1..10): data, network, settings, docks, playground. False with a
+    // message in the status line when its data cannot be found.
+    bool openLesson(int number);
+    // Reloads the current lesson's data, network and settings and restarts its playground.
+    void resetLesson();
+    int currentLesson() const { return current_; }
+    bool isStartPage() const;
+    QString lessonTitle() const;
+    QString lessonMarkdown() const;
+    QString statusText() const;
+
+    // Playgrounds, created when their lesson first opens (null before).
+    widgets::DecisionBoundaryView* boundaryView() const { return boundary_; }
+    widgets::BackpropView* backpropView() const { return backprop_; }
+    widgets::LossSurfaceView* lossSurfaceView() const { return surface_; }
+    widgets::ConvolutionView* convolutionView() const { return convolution_; }
+    OverfitView* overfitView() const { return overfit_; }
+
+    void setTeacherMode(bool on);
+    bool teacherMode() const { return teacher_; }
+    QAction* teacherModeAction() const { return teacherAction_; }
+    // Saves the studio's current state (the lesson as loaded and trained) as a project.
+    bool saveLessonAsProject(const QString& path);
+
+public slots:
+    // The lesson's automatic demonstration: lesson 1 trains its playground, lesson 2 runs
+    // Forward and Backward, lesson 3 selects a receptive field, lesson 5 runs its experiment.
+    // demoFinished() follows when it is done.
+    void runDemo();
+
+signals:
+    void lessonOpened(int number);
+    void demoFinished();
+
+private:
+    QWidget* buildStartPage();
+    QWidget* playgroundFor(const Lesson& lesson);
+    void raiseDocks(const Lesson& lesson);
+    void applyLocks();
+
+    MainWindow* window_;
+    QStackedWidget* pages_;
+    QLabel *title_, *status_;
+    QTextBrowser* text_;
+    QSplitter* splitter_;
+    QStackedWidget* playgrounds_;
+    QPushButton *resetButton_, *saveButton_;
+    QAction* teacherAction_;
+    widgets::DecisionBoundaryView* boundary_ = nullptr;
+    widgets::BackpropView* backprop_ = nullptr;
+    widgets::LossSurfaceView* surface_ = nullptr;
+    widgets::ConvolutionView* convolution_ = nullptr;
+    OverfitView* overfit_ = nullptr;
+    QWidget* backpropPage_ = nullptr;
+    int current_ = 0;
+    bool teacher_ = false;
+    int baseFontSize_ = 0;
+};
+
+// Adds the Lessons dock (and Teacher mode in the View menu) to the studio's window.
+LessonsPanel* installLessons(MainWindow* window);
+
+}  // namespace deepfield::app
