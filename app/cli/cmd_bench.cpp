@@ -113,6 +113,8 @@ int runBench(Args& args) {
     const std::string torchScript = args.get("torch-script", benchSourceDir() + "/torch_ref.py");
     const std::string torchJsonPath = args.get("torch-json", "");
     const bool noMemory = args.flag("no-memory");
+    // Profiling aid: time only training or only inference windows.
+    const std::string modes = args.get("modes", "train,infer");
     args.finish();
     if (!(wo.minTime > 0)) throw UsageError("--min-time must be > 0 seconds");
 
@@ -153,8 +155,10 @@ int runBench(Args& args) {
     std::map<std::string, std::vector<WindowResult>> raw;  // "<name>/<mode>"
     for (int r = 0; r < repeats; ++r) {
         for (auto& w : wls) {
-            raw[w->name() + "/train"].push_back(timedWindow([&] { w->trainStep(); }, wo));
-            raw[w->name() + "/infer"].push_back(timedWindow([&] { w->infer(); }, wo));
+            if (modes.find("train") != std::string::npos)
+                raw[w->name() + "/train"].push_back(timedWindow([&] { w->trainStep(); }, wo));
+            if (modes.find("infer") != std::string::npos)
+                raw[w->name() + "/infer"].push_back(timedWindow([&] { w->infer(); }, wo));
         }
         if (ig) raw["ig/batched"].push_back(timedWindow([&] { ig->run(); }, wo));
         std::cerr << "repeat " << r + 1 << "/" << repeats << " done\n";
@@ -165,6 +169,7 @@ int runBench(Args& args) {
         Json e{{"batch", w->batch()}, {"unit", w->unit()}};
         for (const char* mode : {"train", "infer"}) {
             const auto& win = raw[w->name() + "/" + mode];
+            if (win.empty()) continue;
             std::vector<double> thr, ms;
             Json wj = Json::array();
             for (const WindowResult& x : win) {

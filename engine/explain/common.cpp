@@ -4,11 +4,31 @@
 #include <cmath>
 #include <cstdio>
 
+#include "layers/conv2d.h"
+#include "layers/conv2d_transpose.h"
+
 namespace deepfield {
 
 double AttributionMap::completenessError() const {
     const double delta = targetValue - baselineValue;
     return std::abs(attributionSum - delta) / std::max(std::abs(delta), 1e-12);
+}
+
+InputGradientsOnly::InputGradientsOnly(Graph& graph) {
+    for (const Node& node : graph.nodes()) {
+        if (auto* c = dynamic_cast<Conv2D*>(node.layer.get())) {
+            conv_.emplace_back(c, c->parameterGradients());
+            c->setParameterGradients(false);
+        } else if (auto* t = dynamic_cast<Conv2DTranspose*>(node.layer.get())) {
+            transposed_.emplace_back(t, t->parameterGradients());
+            t->setParameterGradients(false);
+        }
+    }
+}
+
+InputGradientsOnly::~InputGradientsOnly() {
+    for (auto& [c, on] : conv_) c->setParameterGradients(on);
+    for (auto& [t, on] : transposed_) t->setParameterGradients(on);
 }
 
 namespace {

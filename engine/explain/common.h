@@ -56,6 +56,24 @@ struct AttributionMap {
     double completenessError() const;
 };
 
+class Conv2D;
+class Conv2DTranspose;
+
+// While alive, the graph's convolutions skip their parameter gradients: attribution needs only
+// ∂f/∂input, and the kernel gradient is the costliest product of a convolution's backward.
+// The previous settings come back on destruction.
+class InputGradientsOnly {
+public:
+    explicit InputGradientsOnly(Graph& graph);
+    ~InputGradientsOnly();
+    InputGradientsOnly(const InputGradientsOnly&) = delete;
+    InputGradientsOnly& operator=(const InputGradientsOnly&) = delete;
+
+private:
+    std::vector<std::pair<Conv2D*, bool>> conv_;
+    std::vector<std::pair<Conv2DTranspose*, bool>> transposed_;
+};
+
 // Separable Gaussian blur of (C, H, W): kernel exp(−d²/2σ²) normalised, radius ⌈3σ⌉, edges
 // replicated (numpy's pad mode "edge"). σ ≤ 0 returns the image unchanged.
 Tensor gaussianBlur(const Tensor& image, double sigma);

@@ -105,6 +105,7 @@ AttributionMap integratedGradients(Graph& graph, const Tensor& input, const Targ
     targetValues(graph, ends, t, endValues);
 
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(S);
+    const InputGradientsOnly inputGradientsOnly(graph);
     Tensor batch, grad;
     std::vector<float> values;
     const int batches = (o.steps + o.batchSize - 1) / o.batchSize;

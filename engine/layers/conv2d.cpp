@@ -97,12 +97,14 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     y.resize({N, F, geom_.outH, geom_.outW});
     const bool pointwise = geom_.isPointwise();
     // The cache lets backward skip im2col; inference passes need only one buffer per thread.
-    const bool cache = cacheColumns_ && mode == Mode::Training && !pointwise;
+    const bool cache = cacheColumns_ && mode == Mode::Training && !pointwise &&
+                       std::size_t(N) * K * P * sizeof(float) <= kMaxCachedColumnBytes;
     cachedInput_ = nullptr;
     if (cache) colCache_.resize({N, K, P});
+    else if (mode == Mode::Training) colCache_ = Tensor();  // give the memory back when the batch outgrew it
     const int threads = omp_get_max_threads();
     scratch_.resize(static_cast<std::size_t>(threads));
-    if (!pointwise)
+    if (!pointwise && !cache)
         for (Tensor& s : scratch_) s.resize({K, P});
 
     const ConstMatrixMap W(kernel_.data(), F, K);
@@ -129,54 +131,41 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
 }
 
 void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    const bool wantParams = parameterGradients_;
+    if (!wantParams && !dx) return;
     const int N = x.batch();
     const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
     const bool pointwise = geom_.isPointwise();
-    const int threads = omp_get_max_threads();
-    // Fixed chunks of samples, each with its own partial dW, summed in chunk order: the
-    // result does not depend on thread timing.
-    const int chunks = std::max(1, std::min(N, threads));
-    partialKernel_.resize(static_cast<std::size_t>(chunks));
-    partialBias_.resize(static_cast<std::size_t>(chunks));
-    for (int c = 0; c < chunks; ++c) {
-        partialKernel_[c].resize({F, K});
-        partialBias_[c].resize({F});
-    }
-    scratch_.resize(static_cast<std::size_t>(std::max(threads, chunks)));
-    std::vector<Tensor> dcol(pointwise || !dx ? 0 : static_cast<std::size_t>(chunks));
-    for (Tensor& t : dcol) t.resize({K, P});
-    if (!pointwise)
+    const bool cached = cachedInput_ == x.data() && colCache_.batch() == N;
+    grads_.prepare(N, wantParams ? std::size_t(F) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
+    const int chunks = grads_.chunks();
+    scratch_.resize(static_cast<std::size_t>(std::max(omp_get_max_threads(), chunks)));
+    if (wantParams && !pointwise && !cached)
         for (Tensor& s : scratch_) s.resize({K, P});
+    dcol_.resize(pointwise || !dx ? 0 : static_cast<std::size_t>(chunks));
+    for (Tensor& t : dcol_) t.resize({K, P});
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap W(kernel_.data(), F, K);
-#pragma omp parallel for schedule(static, 1) if (N > 1 && double(N) * F * K * P > kParallelMinFlops)
-    for (int c = 0; c < chunks; ++c) {
-        MatrixMap dW = partialKernel_[c].matrix(F, K);
-        VectorMap db = partialBias_[c].vec();
-        dW.setZero();
-        db.setZero();
-        const int begin = static_cast<int>(static_cast<long>(c) * N / chunks);
-        const int end = static_cast<int>(static_cast<long>(c + 1) * N / chunks);
-        for (int n = begin; n < end; ++n) {
+    grads_.run(N > 1 && double(N) * F * K * P > kParallelMinFlops, [&](int c) {
+        for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
             const ConstMat dY(dy.sample(n), F, P);
-            const float* col = pointwise ? x.sample(n) : columnsFor(x, n, omp_get_thread_num());
-            dW.noalias() += dY * ConstMat(col, K, P).transpose();
-            if (useBias_) db += dY.rowwise().sum();
+            if (wantParams) {
+                const float* col = pointwise ? x.sample(n) : columnsFor(x, n, omp_get_thread_num());
+                MatrixMap(grads_.kernel(c), F, K).noalias() += dY * ConstMat(col, K, P).transpose();
+                if (useBias_) VectorMap(grads_.bias(c), F) += dY.rowwise().sum();
+            }
             if (!dx) continue;
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
             } else {
-                MatrixMap dC = dcol[c].matrix(K, P);
+                MatrixMap dC = dcol_[std::size_t(c)].matrix(K, P);
                 dC.noalias() = W.transpose() * dY;
                 col2im(dC.data(), geom_, dx->sample(n));
             }
         }
-    }
-    for (int c = 0; c < chunks; ++c) {
-        kernelGrad_.vec() += partialKernel_[c].vec();
-        if (useBias_) biasGrad_.vec() += partialBias_[c].vec();
-    }
+    });
+    if (wantParams) grads_.addTo(kernelGrad_, useBias_ ? &biasGrad_ : nullptr);
 }
 
 std::vector<Param> Conv2D::parameters() {

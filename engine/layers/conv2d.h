@@ -29,7 +29,14 @@ public:
     Tensor& bias() { return bias_; }
     const Padding& padding() const { return padding_; }
     // Whether a training forward keeps im2col columns for backward (else backward recomputes them).
+    // Even when on, columns larger than kMaxCachedColumnBytes per batch are recomputed: they would
+    // dominate training memory (a U-Net's full-resolution layers) for little time saved.
     void setCacheColumns(bool on) { cacheColumns_ = on; }
+    static constexpr std::size_t kMaxCachedColumnBytes = std::size_t(8) << 20;
+    // Whether backward accumulates kernel and bias gradients. Off while only input gradients are
+    // wanted (attribution): backward then needs neither im2col nor the dW product.
+    void setParameterGradients(bool on) { parameterGradients_ = on; }
+    bool parameterGradients() const { return parameterGradients_; }
 
 private:
     WindowGeometry geometry(const Shape& input) const;
@@ -48,9 +55,10 @@ private:
     // Training forward keeps every sample's columns for backward: (N, C·kh·kw, Ho·Wo).
     Tensor colCache_;
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
+    bool parameterGradients_ = true;
     std::vector<Tensor> scratch_;         // per thread: (C·kh·kw, Ho·Wo)
-    std::vector<Tensor> partialKernel_;   // per chunk of samples: (filters, C·kh·kw)
-    std::vector<Tensor> partialBias_;     // per chunk: (filters)
+    std::vector<Tensor> dcol_;            // per chunk: ∂L/∂col (C·kh·kw, Ho·Wo)
+    ChunkedGradients grads_;              // per chunk of samples: dW (filters, C·kh·kw), db (filters)
 };
 
 }  // namespace deepfield

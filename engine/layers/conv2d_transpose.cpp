@@ -164,37 +164,23 @@ void Conv2DTranspose::forward(const Tensor& x, Tensor& y, Mode) {
 }
 
 void Conv2DTranspose::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+    const bool wantParams = parameterGradients_;
+    if (!wantParams && !dx) return;
     const int N = x.batch(), C = x.dim(1);
     const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
     const int outPlane = geom_.height * geom_.width;
     const bool pointwise = geom_.isPointwise();
-    const int threads = omp_get_max_threads();
-    // Fixed chunks of samples with their own partial gradients, summed in chunk order:
-    // bit-identical results whatever the thread timing.
-    const int chunks = std::max(1, std::min(N, threads));
-    partialKernel_.resize(static_cast<std::size_t>(chunks));
-    partialBias_.resize(static_cast<std::size_t>(chunks));
-    for (int c = 0; c < chunks; ++c) {
-        partialKernel_[c].resize({C, K});
-        partialBias_[c].resize({F});
-    }
-    scratch_.resize(static_cast<std::size_t>(std::max(threads, chunks)));
+    grads_.prepare(N, wantParams ? std::size_t(C) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
+    scratch_.resize(static_cast<std::size_t>(std::max(omp_get_max_threads(), grads_.chunks())));
     if (!pointwise)
         for (Tensor& s : scratch_) s.resize({K, P});
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap Wt(kernel_.data(), C, K);
-#pragma omp parallel for schedule(static, 1) if (double(N) * C * K * P > kParallelMinFlops)
-    for (int c = 0; c < chunks; ++c) {
-        MatrixMap dW = partialKernel_[c].matrix(C, K);
-        VectorMap db = partialBias_[c].vec();
-        dW.setZero();
-        db.setZero();
-        const int begin = static_cast<int>(static_cast<long>(c) * N / chunks);
-        const int end = static_cast<int>(static_cast<long>(c + 1) * N / chunks);
-        for (int n = begin; n < end; ++n) {
+    grads_.run(double(N) * C * K * P > kParallelMinFlops, [&](int c) {
+        for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
             const float* d = dy.sample(n);
-            if (useBias_) db += ConstMat(d, F, outPlane).rowwise().sum();
+            if (wantParams && useBias_) VectorMap(grads_.bias(c), F) += ConstMat(d, F, outPlane).rowwise().sum();
             const float* col = d;  // pointwise: dy itself is (F, H·W)
             if (!pointwise) {
                 float* buf = scratch_[static_cast<std::size_t>(omp_get_thread_num())].data();
@@ -202,14 +188,11 @@ void Conv2DTranspose::backward(const Tensor& x, const Tensor&, const Tensor& dy,
                 col = buf;
             }
             const ConstMat dCol(col, K, P);
-            dW.noalias() += ConstMat(x.sample(n), C, P) * dCol.transpose();
+            if (wantParams) MatrixMap(grads_.kernel(c), C, K).noalias() += ConstMat(x.sample(n), C, P) * dCol.transpose();
             if (dx) Mat(dx->sample(n), C, P).noalias() = Wt * dCol;
         }
-    }
-    for (int c = 0; c < chunks; ++c) {
-        kernelGrad_.vec() += partialKernel_[c].vec();
-        if (useBias_) biasGrad_.vec() += partialBias_[c].vec();
-    }
+    });
+    if (wantParams) grads_.addTo(kernelGrad_, useBias_ ? &biasGrad_ : nullptr);
 }
 
 std::vector<Param> Conv2DTranspose::parameters() {

@@ -34,6 +34,9 @@ public:
 
     Tensor& kernel() { return kernel_; }
     Tensor& bias() { return bias_; }
+    // Whether backward accumulates kernel and bias gradients (off: input gradients only).
+    void setParameterGradients(bool on) { parameterGradients_ = on; }
+    bool parameterGradients() const { return parameterGradients_; }
 
 private:
     // The geometry of the forward Conv2D this layer is the adjoint of: a window over the
@@ -50,9 +53,9 @@ private:
     Tensor bias_, biasGrad_;      // (filters)
 
     WindowGeometry geom_;
+    bool parameterGradients_ = true;
     std::vector<Tensor> scratch_;         // per thread: (filters·kh·kw, H·W)
-    std::vector<Tensor> partialKernel_;   // per chunk of samples: (C, filters·kh·kw)
-    std::vector<Tensor> partialBias_;     // per chunk: (filters)
+    ChunkedGradients grads_;              // per chunk of samples: dW (C, filters·kh·kw), db (filters)
 };
 
 void registerTransposedConvolutionLayers(LayerRegistry& r);

@@ -1,5 +1,7 @@
 #include "layers/im2col.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -156,6 +158,28 @@ void col2im(const float* col, const WindowGeometry& g, float* dx) {
             }
         }
     }
+}
+
+void ChunkedGradients::prepare(int samples, std::size_t kernelSize, std::size_t biasSize) {
+    samples_ = samples;
+    chunks_ = std::max(1, std::min(samples, omp_get_max_threads()));
+    kernelSize_ = kernelSize;
+    biasSize_ = biasSize;
+    kernel_.assign(std::size_t(chunks_) * kernelSize, 0.0f);
+    bias_.assign(std::size_t(chunks_) * biasSize, 0.0f);
+}
+
+void ChunkedGradients::addTo(Tensor& kernelGrad, Tensor* biasGrad) const {
+    for (int c = 0; c < chunks_; ++c) {
+        kernelGrad.vec() += ConstVectorMap(kernel_.data() + std::size_t(c) * kernelSize_, Eigen::Index(kernelSize_));
+        if (biasGrad && biasSize_)
+            biasGrad->vec() += ConstVectorMap(bias_.data() + std::size_t(c) * biasSize_, Eigen::Index(biasSize_));
+    }
+}
+
+void ChunkedGradients::run(bool parallel, const std::function<void(int chunk)>& body) const {
+#pragma omp parallel for schedule(static, 1) if (parallel && chunks_ > 1)
+    for (int c = 0; c < chunks_; ++c) body(c);
 }
 
 }  // namespace deepfield

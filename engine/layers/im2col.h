@@ -1,9 +1,12 @@
 #pragma once
 // Geometry of 2-D sliding windows (Conv2D, pooling) and the im2col / col2im transforms
 // that turn a convolution into one matrix product:  Y (F, Ho·Wo) = W (F, C·kh·kw) · col.
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
+#include "core/tensor.h"
 
 namespace deepfield {
 
@@ -51,5 +54,29 @@ struct WindowGeometry {
 void im2col(const float* x, const WindowGeometry& g, float* col);
 // The adjoint: dx (C, H, W) = Σ over windows of dcol, scattered back. Overwrites dx.
 void col2im(const float* col, const WindowGeometry& g, float* dx);
+
+// Parameter gradients of a batch computed in fixed chunks of samples (one per OpenMP thread),
+// each chunk with its own partial sums, added in chunk order: results do not depend on thread
+// timing (no atomic float accumulation). Shared by Conv2D and Conv2DTranspose backward.
+class ChunkedGradients {
+public:
+    // Splits N samples into min(N, threads) chunks; partial buffers of kernelSize and biasSize
+    // floats per chunk (biasSize 0: no bias), zeroed.
+    void prepare(int samples, std::size_t kernelSize, std::size_t biasSize);
+    int chunks() const { return chunks_; }
+    int begin(int chunk) const { return int(long(chunk) * samples_ / chunks_); }
+    int end(int chunk) const { return begin(chunk + 1); }
+    float* kernel(int chunk) { return kernel_.data() + std::size_t(chunk) * kernelSize_; }
+    float* bias(int chunk) { return bias_.data() + std::size_t(chunk) * biasSize_; }
+    // kernelGrad += Σ_chunks kernel partials (in chunk order); likewise the bias when given.
+    void addTo(Tensor& kernelGrad, Tensor* biasGrad) const;
+    // body(chunk) for every chunk, on OpenMP threads when `parallel` (chunk c on thread c).
+    void run(bool parallel, const std::function<void(int chunk)>& body) const;
+
+private:
+    int samples_ = 0, chunks_ = 1;
+    std::size_t kernelSize_ = 0, biasSize_ = 0;
+    std::vector<float> kernel_, bias_;
+};
 
 }  // namespace deepfield
