@@ -69,6 +69,33 @@ private slots:
         QCOMPARE(s[0], QString("rank,filename,label,score"));
         QVERIFY(s[1].startsWith("1,") && s[48].startsWith("48,"));
         QVERIFY(s[1].split(',')[3].toDouble() >= s[48].split(',')[3].toDouble());
+
+        // Noise-weighted and peak statistics: the same images, other scores, still ranked.
+        for (const char* statistic : {"chi2", "peak"}) {
+            const QString other = tmp_.filePath(QString("scores-%1.csv").arg(statistic));
+            r = runCli({"score", "--run", run, "--data", data_, "--out", other, "--statistic", statistic});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY(r.out.contains(QString("(%1)").arg(statistic)));
+            const QStringList o = QString::fromUtf8(readAll(other)).trimmed().split('\n');
+            QCOMPARE(o.size(), 49);
+            QVERIFY(o[1].split(',')[3].toDouble() > 0 && o[1].split(',')[3].toDouble() >= o[48].split(',')[3].toDouble());
+            QVERIFY(o != s);
+        }
+        r = runCli({"score", "--run", run, "--data", data_, "--out", scores, "--statistic", "max"});
+        QVERIFY(r.code != 0 && r.err.contains("sum, chi2 or peak"));
+
+        // Radial profile of the generated images against the training folder.
+        const QString profile = tmp_.filePath("profile.csv");
+        r = runCli({"generate", "--run", run, "--count", "8", "--seed", "5", "--out", tmp_.filePath("gen-profile"),
+                    "--compare", data_, "--profile-out", profile});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("radial profile: folder Re ") && r.out.contains("inside 2 Re"), qPrintable(r.out));
+        const QStringList annuli = QString::fromUtf8(readAll(profile)).trimmed().split('\n');
+        QCOMPARE(annuli[0], QString("radius,folder,generated,ratio"));
+        QCOMPARE(annuli.size(), 1 + 8);  // 16×16 stamps: 8 one-pixel annuli
+        QVERIFY(annuli[1].split(',')[1].toDouble() > annuli[8].split(',')[1].toDouble());  // light falls off outward
+        r = runCli({"generate", "--run", run, "--count", "2", "--out", tmp_.filePath("g2"), "--profile-out", profile});
+        QVERIFY(r.code != 0 && r.err.contains("--compare"));
     }
 
     void wganTrainSamplesAndScore() {
