@@ -19,6 +19,7 @@
 #include "learning_curve_plot.h"
 #include "panels/data_panel.h"
 #include "panels/latent_panel.h"
+#include "panels/generate_panel.h"
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
 #include "training/training_controller.h"
@@ -70,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
+    addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
     addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 
     connect(trainPanel_, &TrainPanel::startRequested, this, &MainWindow::startTraining);

@@ -1,0 +1,194 @@
+// The Generate panel as a student uses it: train a tiny GAN on simulated galaxies, watch the
+// generated grid change while it trains, pause, go back through the snapshots, and rank the
+// dataset by the critic's score.
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QtTest>
+
+#include "data/simulator.h"
+#include "generative/anomaly.h"
+#include "generative/loop.h"
+#include "histogram_view.h"
+#include "image_tile_grid.h"
+#include "panels/generate/anomaly_view.h"
+#include "panels/generate/gan_curves.h"
+#include "panels/generate_panel.h"
+
+using namespace deepfield;
+using namespace deepfield::app;
+
+namespace {
+
+// 48 simulated galaxies, 16×16, one band.
+std::shared_ptr<const Dataset> tinyGalaxies() {
+    SimOptions o;
+    o.kind = SimKind::Morphology;
+    o.size = 16;
+    o.bands = {"r"};
+    o.seed = 11;
+    const auto galaxies = simulateGalaxies(o, 0, 48);
+    Tensor x({48, 1, 16, 16}), y({48, 1});
+    for (int i = 0; i < 48; ++i) std::copy_n(galaxies[std::size_t(i)].image.data(), 256, x.sample(i));
+    return std::make_shared<TensorDataset>(std::move(x), std::move(y));
+}
+
+GanSetup tinySetup(GanKind kind) {
+    GanSetup s;
+    s.options.kind = kind;
+    s.options.epochs = 5000;  // stopped by the test
+    s.options.batchSize = 8;
+    s.options.seed = 2;
+    s.options.criticSteps = kind == GanKind::WGAN ? 2 : 1;
+    s.options.clipValue = 0.05f;
+    s.options.sampleEvery = 1;
+    s.options.sampleCount = 4;
+    s.generatorLearningRate = s.criticLearningRate = 5e-3;  // large: visible change within a few steps
+    s.latent = 8;
+    s.baseFilters = 4;
+    return s;
+}
+
+std::vector<float> tileValues(const widgets::ImageTileGrid* grid) {
+    std::vector<float> v;
+    for (int i = 0; i < grid->count(); ++i) {
+        const Tensor& t = grid->tile(i).image;
+        v.insert(v.end(), t.data(), t.data() + t.size());
+    }
+    return v;
+}
+
+std::vector<float> values(const Tensor& t) { return std::vector<float>(t.data(), t.data() + t.size()); }
+
+}  // namespace
+
+class TestGeneratePanel : public QObject {
+    Q_OBJECT
+private slots:
+    void gridUpdatesDuringTrainingAndSnapshotsGoBack_data();
+    void gridUpdatesDuringTrainingAndSnapshotsGoBack();
+    void startWithoutImagesSaysWhy();
+};
+
+void TestGeneratePanel::gridUpdatesDuringTrainingAndSnapshotsGoBack_data() {
+    QTest::addColumn<int>("kind");
+    QTest::newRow("dcgan") << int(GanKind::DCGAN);
+    QTest::newRow("wgan") << int(GanKind::WGAN);
+}
+
+void TestGeneratePanel::gridUpdatesDuringTrainingAndSnapshotsGoBack() {
+    QFETCH(int, kind);
+    const auto data = tinyGalaxies();
+    GeneratePanel panel([data] { return data; });
+    panel.resize(1000, 700);
+    panel.show();
+    panel.setSetup(tinySetup(GanKind(kind)), 0, false);
+    QCOMPARE(int(panel.setup().options.kind), kind);
+    QCOMPARE(panel.setup().options.sampleCount, 4);
+
+    // Record what the grid shows at every update while the worker is still training.
+    std::vector<std::vector<float>> seenWhileRunning;
+    connect(panel.session(), &GanSession::updated, &panel, [&] {
+        if (panel.session()->isRunning() && panel.sampleGrid()->count() > 0) {
+            const auto v = tileValues(panel.sampleGrid());
+            if (seenWhileRunning.empty() || seenWhileRunning.back() != v) seenWhileRunning.push_back(v);
+        }
+    });
+    QVERIFY2(panel.startTraining(), qPrintable(panel.statusText()));
+    QVERIFY(panel.session()->isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(seenWhileRunning.size() >= 3, 20000);
+    QVERIFY(panel.session()->isRunning());
+    QCOMPARE(panel.sampleGrid()->count(), 4);  // the fixed noise batch
+    QCOMPARE(panel.sampleGrid()->tile(0).image.shape(), (Shape{1, 16, 16}));
+
+    // Pause: the run waits, the snapshots stop growing.
+    panel.pauseTraining(true);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.statusText().startsWith("Paused"), 10000);
+    const std::size_t pausedAt = panel.snapshots().size();
+    QTest::qWait(300);
+    QCOMPARE(panel.snapshots().size(), pausedAt);
+    QVERIFY(panel.session()->isRunning());
+    panel.pauseTraining(false);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.snapshots().size() > pausedAt + 2, 20000);
+
+    QSignalSpy finished(panel.session(), &GanSession::finished);
+    panel.stopTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    QCOMPARE(finished.at(0).at(0).toString(), QString("cancelled"));
+    QVERIFY(!panel.session()->isRunning());
+    QVERIFY(panel.curves()->generatorPointCount() > 0);
+
+    // Snapshots: the first is the untrained generator (step 0), steps increase, and the slider
+    // shows exactly the stored images of the snapshot it points at.
+    const auto& snaps = panel.snapshots();
+    QVERIFY(snaps.size() >= 4);
+    QCOMPARE(snaps.front().generatorStep, 0);
+    for (std::size_t i = 1; i < snaps.size(); ++i) QVERIFY(snaps[i].generatorStep > snaps[i - 1].generatorStep);
+    QVERIFY(panel.snapshotSlider()->isEnabled());
+    QCOMPARE(panel.snapshotSlider()->maximum(), int(snaps.size()) - 1);
+    QCOMPARE(panel.shownSnapshot(), int(snaps.size()) - 1);  // followed the newest
+    QCOMPARE(tileValues(panel.sampleGrid()), values(snaps.back().images));
+    panel.snapshotSlider()->setValue(0);
+    QCOMPARE(panel.shownSnapshot(), 0);
+    const auto first = tileValues(panel.sampleGrid());
+    QCOMPARE(first, values(snaps.front().images));
+    const int mid = int(snaps.size()) / 2;
+    panel.snapshotSlider()->setValue(mid);
+    QCOMPARE(tileValues(panel.sampleGrid()), values(snaps[std::size_t(mid)].images));
+    QVERIFY(first != values(snaps.back().images));  // the generator changed
+    QVERIFY(panel.sampleGrid()->renderedTile(0).size() == QSize(16, 16));
+
+    // Anomaly ranking by the critic: sorted by decreasing score, the engine's scores exactly.
+    QCOMPARE(panel.anomalies()->sourceChoice()->count(), 1);
+    QVERIFY(panel.rankDataset());
+    panel.waitForRanking();
+    QTRY_COMPARE_WITH_TIMEOUT(int(panel.anomalies()->scores().size()), 48, 10000);
+    auto critic = panel.scoringCritic();
+    QVERIFY(critic);
+    const std::vector<double> expected = criticScores(*critic, ScaledDataset(data, ScaleRange::Symmetric));
+    QCOMPARE(panel.anomalies()->scores(), expected);
+    const auto& order = panel.anomalies()->order();
+    QCOMPARE(int(order.size()), 48);
+    for (std::size_t i = 1; i < order.size(); ++i)
+        QVERIFY(expected[std::size_t(order[i - 1])] >= expected[std::size_t(order[i])]);
+    const auto& shown = panel.anomalies()->shownImages();
+    QCOMPARE(int(shown.size()), 48);
+    QCOMPARE(shown, order);
+    QCOMPARE(panel.anomalies()->gallery()->count(), 48);
+    QVERIFY(panel.anomalies()->gallery()->caption(0).startsWith(QString("#%1 ").arg(order[0])));
+    // The gallery's first tile is the top-ranked image as stored.
+    Tensor x, y;
+    data->batch({order[0]}, x, y);
+    QCOMPARE(values(panel.anomalies()->gallery()->tile(0).image), values(x));
+
+    // Threshold: highlights exactly the images at or above it; "only above" filters the rest out.
+    const double t = expected[std::size_t(order[10])];
+    panel.anomalies()->setThreshold(t);
+    const double used = panel.anomalies()->threshold();
+    int above = 0;
+    for (double s : expected) above += s >= used;
+    QCOMPARE(panel.anomalies()->aboveThreshold(), above);
+    QVERIFY(above > 0 && above < 48);
+    for (int k = 0; k < panel.anomalies()->gallery()->count(); ++k)
+        QCOMPARE(panel.anomalies()->gallery()->tile(k).highlighted, expected[std::size_t(shown[std::size_t(k)])] >= used);
+    panel.anomalies()->setOnlyAbove(true);
+    QCOMPARE(panel.anomalies()->gallery()->count(), above);
+    QCOMPARE(panel.anomalies()->histogram()->histogram().valid, std::uint64_t(48));
+}
+
+void TestGeneratePanel::startWithoutImagesSaysWhy() {
+    GeneratePanel panel([] { return std::shared_ptr<const Dataset>(); });
+    QVERIFY(!panel.startTraining());
+    QVERIFY2(panel.statusText().contains("Data panel"), qPrintable(panel.statusText()));
+    // A table is not images.
+    auto table = std::make_shared<TensorDataset>(Tensor({10, 4}), Tensor({10, 1}));
+    GeneratePanel panel2([table] { return table; });
+    QVERIFY(!panel2.startTraining());
+    QVERIFY2(panel2.statusText().contains("table"), qPrintable(panel2.statusText()));
+    QVERIFY(!panel2.rankDataset());
+    QVERIFY(!panel2.openRun("/nonexistent/run"));
+    QVERIFY2(panel2.statusText().contains("is not a folder"), qPrintable(panel2.statusText()));
+}
+
+QTEST_MAIN(TestGeneratePanel)
+#include "tst_generate_panel.moc"
