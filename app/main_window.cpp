@@ -11,6 +11,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -34,6 +35,40 @@ constexpr int kAutosaveMs = 60 * 1000;
 constexpr int kMaxRecent = 8;
 
 QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name, QWidget* content) {
+// Fusion with a dark palette, or the style's own light one: every widget, QCustomPlot plot,
+// chart and the network scene take their colours from the palette.
+void applyDarkTheme(bool dark) {
+    QApplication::setStyle("Fusion");
+    if (!dark) {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    }
+    QPalette p;
+    const QColor window(45, 47, 50), base(30, 31, 34), text(225, 225, 225), mid(90, 92, 96);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(255, 90, 80));
+    p.setColor(QPalette::Highlight, QColor(60, 120, 215));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(110, 170, 255));
+    p.setColor(QPalette::Light, QColor(70, 72, 76));
+    p.setColor(QPalette::Midlight, QColor(60, 62, 66));
+    p.setColor(QPalette::Mid, mid);
+    p.setColor(QPalette::Dark, QColor(25, 26, 28));
+    p.setColor(QPalette::Shadow, QColor(10, 10, 10));
+    for (QPalette::ColorRole r : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, r, QColor(120, 120, 120));
+    QApplication::setPalette(p);
+}
+
     auto* dock = new QDockWidget(title, w);
     dock->setObjectName(name);
     dock->setWidget(content);
@@ -112,6 +147,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(dataPanel_, &DataPanel::datasetChanged, this, [this] {
         networkPanel_->setDataShape(dataPanel_->inputShape(), dataPanel_->classCount());
         updateCanTrain();
+        // Image targets (unet-clumps, autoencoder): the templates' outputs and the losses follow them.
+        networkPanel_->setImageTarget(dataPanel_->imageTarget(), dataPanel_->targetShape());
+        trainPanel_->setImageTarget(dataPanel_->imageTarget());
     });
     connect(networkPanel_, &NetworkPanel::networkChanged, this, [this] {
         setModified(true);
@@ -182,6 +220,19 @@ void MainWindow::buildMenus() {
     viewMenu_->addAction(tr("Clear earlier runs"), this, [this] { trainPanel_->curves()->clearGhosts(); });
     viewMenu_->addSeparator();
 
+    // Dark theme: remembered; DEEPFIELD_THEME=dark|light overrides at start-up (screenshots, tests).
+    QAction* darkAct = viewMenu_->addAction(tr("Dark theme"), this, [](bool on) {
+        applyDarkTheme(on);
+        QSettings().setValue("view/dark", on);
+    });
+    darkAct->setObjectName("DarkThemeAction");
+    darkAct->setCheckable(true);
+    const QString theme = qEnvironmentVariable("DEEPFIELD_THEME");
+    const bool dark = theme.isEmpty() ? QSettings().value("view/dark", false).toBool() : theme == "dark";
+    if (dark) {
+        darkAct->setChecked(true);
+        applyDarkTheme(true);
+    }
     QMenu* train = menuBar()->addMenu(tr("&Train"));
     startAction_ = train->addAction(tr("&Start"), this, &MainWindow::startTraining);
     startAction_->setShortcut(Qt::Key_F5);
