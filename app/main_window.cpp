@@ -19,6 +19,7 @@
 #include "graph/graph.h"
 #include "learning_curve_plot.h"
 #include "panels/data_panel.h"
+#include "panels/inspect_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/generate_panel.h"
 #include "panels/network_panel.h"
@@ -106,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
+    addPanel(new InspectPanel(this), tr("Inspect"), "InspectDock");
     addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
     addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 
