@@ -19,7 +19,6 @@
 #include "graph/graph.h"
 #include "learning_curve_plot.h"
 #include "panels/data_panel.h"
-#include "panels/inspect_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/generate_panel.h"
 #include "panels/network_panel.h"
@@ -35,7 +34,6 @@ namespace {
 constexpr int kAutosaveMs = 60 * 1000;
 constexpr int kMaxRecent = 8;
 
-QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name, QWidget* content) {
 // Fusion with a dark palette, or the style's own light one: every widget, QCustomPlot plot,
 // chart and the network scene take their colours from the palette.
 void applyDarkTheme(bool dark) {
@@ -70,6 +68,7 @@ void applyDarkTheme(bool dark) {
     QApplication::setPalette(p);
 }
 
+QDockWidget* makeDock(QMainWindow* w, const QString& title, const QString& name, QWidget* content) {
     auto* dock = new QDockWidget(title, w);
     dock->setObjectName(name);
     dock->setWidget(content);
@@ -107,7 +106,6 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
-    addPanel(new InspectPanel(this), tr("Inspect"), "InspectDock");
     addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
     addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 
@@ -147,11 +145,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(dataPanel_, &DataPanel::sourceChanged, this, [this] { setModified(true); });
     connect(dataPanel_, &DataPanel::datasetChanged, this, [this] {
-        networkPanel_->setDataShape(dataPanel_->inputShape(), dataPanel_->classCount());
-        updateCanTrain();
         // Image targets (unet-clumps, autoencoder): the templates' outputs and the losses follow them.
         networkPanel_->setImageTarget(dataPanel_->imageTarget(), dataPanel_->targetShape());
         trainPanel_->setImageTarget(dataPanel_->imageTarget());
+        networkPanel_->setDataShape(dataPanel_->inputShape(), dataPanel_->classCount());
+        updateCanTrain();
     });
     connect(networkPanel_, &NetworkPanel::networkChanged, this, [this] {
         setModified(true);
@@ -220,8 +218,6 @@ void MainWindow::buildMenus() {
     viewMenu_->addAction(tr("Log-scale loss"), this, [this](bool on) { trainPanel_->curves()->setLogScale(on); })->setCheckable(true);
     viewMenu_->addAction(tr("Keep this run for comparison"), this, [this] { trainPanel_->curves()->keepAsGhost(); });
     viewMenu_->addAction(tr("Clear earlier runs"), this, [this] { trainPanel_->curves()->clearGhosts(); });
-    viewMenu_->addSeparator();
-
     // Dark theme: remembered; DEEPFIELD_THEME=dark|light overrides at start-up (screenshots, tests).
     QAction* darkAct = viewMenu_->addAction(tr("Dark theme"), this, [](bool on) {
         applyDarkTheme(on);
@@ -235,6 +231,8 @@ void MainWindow::buildMenus() {
         darkAct->setChecked(true);
         applyDarkTheme(true);
     }
+    viewMenu_->addSeparator();
+
     QMenu* train = menuBar()->addMenu(tr("&Train"));
     startAction_ = train->addAction(tr("&Start"), this, &MainWindow::startTraining);
     startAction_->setShortcut(Qt::Key_F5);
