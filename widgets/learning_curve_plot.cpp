@@ -83,6 +83,61 @@ LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     layout->addWidget(plot_, 1);
     layout->addLayout(controls);
     Q_UNUSED(pal);
+    applyPalette();
+}
+
+void LearningCurvePlot::applyPalette() {
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+    const bool dark = base.lightnessF() < 0.5;
+    plot_->setBackground(pal.brush(QPalette::Window));
+    plot_->axisRect()->setBackground(QBrush(base));
+    QColor grid = text;
+    grid.setAlpha(dark ? 45 : 35);
+    for (QCPAxis* a : {plot_->xAxis, plot_->yAxis, plot_->xAxis2, plot_->yAxis2}) {
+        a->setBasePen(QPen(text, 1));
+        a->setTickPen(QPen(text, 1));
+        a->setSubTickPen(QPen(text, 1));
+        a->setTickLabelColor(text);
+        a->setLabelColor(text);
+        a->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+        a->grid()->setSubGridPen(Qt::NoPen);
+        a->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    plot_->legend->setBrush(Qt::NoBrush);
+    plot_->legend->setTextColor(pal.color(QPalette::WindowText));
+    QColor box = base;
+    box.setAlpha(225);
+    readout_->setBrush(QBrush(box));
+    readout_->setColor(text);
+    readout_->setPen(QPen(pal.color(QPalette::Mid)));
+    tracer_->setPen(QPen(text, 1.5));
+    // The traces: brighter blues on a dark background keep their contrast.
+    const QColor train = dark ? QColor(100, 160, 255) : QColor(30, 90, 200);
+    const QColor batch = dark ? QColor(110, 160, 240, 110) : QColor(70, 130, 220, 90);
+    const QColor val = dark ? QColor(255, 150, 60) : QColor(230, 110, 20);
+    auto recolour = [](QCPGraph* g, const QColor& c) {
+        QPen pen = g->pen();
+        pen.setColor(c);
+        g->setPen(pen);
+        QCPScatterStyle st = g->scatterStyle();
+        if (st.shape() != QCPScatterStyle::ssNone) {
+            st.setPen(QPen(c));
+            st.setBrush(c);
+            g->setScatterStyle(st);
+        }
+    };
+    recolour(batchGraph_, batch);
+    recolour(trainGraph_, train);
+    recolour(trainMetricGraph_, train);
+    recolour(valGraph_, val);
+    recolour(valMetricGraph_, val);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LearningCurvePlot::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) applyPalette();
 }
 
 void LearningCurvePlot::clear() {

@@ -38,6 +38,12 @@ public:
     int batchPointCount() const { return batchX_.size(); }
     int epochCount() const { return epochX_.size(); }
     QCustomPlot* plot() const { return plot_; }
+    // Colours the plot from the widget's palette (background, axes, text, grid, legend); runs
+    // again whenever the palette changes, so a dark desktop gets a dark plot.
+    void applyPalette();
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     void rebuildSmoothed();

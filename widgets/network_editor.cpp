@@ -255,7 +255,7 @@ bool NetworkEditor::exportDiagram(const QString& path) const {
         return p.end();
     }
     QImage img((r.size() * 2).toSize(), QImage::Format_ARGB32);
-    img.fill(Qt::white);
+    img.fill(QWidget::palette().color(QPalette::Base));  // the cards follow the palette too
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
     scene_->render(&p, QRectF(QPointF(0, 0), r.size() * 2), r);

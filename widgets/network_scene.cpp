@@ -1,6 +1,7 @@
 #include "network_scene.h"
 
 #include <QGraphicsPathItem>
+#include <QGuiApplication>
 #include <QGraphicsSceneMouseEvent>
 #include <QMimeData>
 #include <QPainter>
@@ -58,14 +59,19 @@ public:
     bool onOutPort(QPointF scenePos) const { return QLineF(scenePos, outPort()).length() <= kPort + 4; }
     const QString& name() const { return node_.name; }
 
-    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
+    void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widget) override {
         p->setRenderHint(QPainter::Antialiasing);
         const bool bad = !status_.error.isEmpty();
         const QColor head = categoryColour(node_.type);
+        // Card colours from the view's palette: light cards on a light desktop, dark on a dark one.
+        const QPalette pal = widget ? widget->palette() : QGuiApplication::palette();
+        const bool dark = pal.color(QPalette::Base).lightnessF() < 0.5;
+        const QColor card = dark ? pal.color(QPalette::Base).lighter(160) : QColor(250, 250, 250);
+        const QColor text = pal.color(QPalette::Text), faint = dark ? QColor(180, 180, 180) : QColor(90, 90, 90);
+        const QColor warn = dark ? QColor(255, 120, 110) : QColor(180, 20, 20);
         QRectF r(0, 0, kNodeW, kNodeH);
-        p->setPen(QPen(bad ? QColor(200, 30, 30) : (isSelected() ? QColor(20, 20, 20) : QColor(90, 90, 90)),
-                       bad || isSelected() ? 2.5 : 1));
-        p->setBrush(bad ? QColor(255, 235, 235) : QColor(250, 250, 250));
+        p->setPen(QPen(bad ? QColor(200, 30, 30) : (isSelected() ? text : faint), bad || isSelected() ? 2.5 : 1));
+        p->setBrush(bad ? (dark ? QColor(90, 30, 30) : QColor(255, 235, 235)) : card);
         p->drawRoundedRect(r, 6, 6);
         QPainterPath header;
         header.addRoundedRect(QRectF(0, 0, kNodeW, 22), 6, 6);
@@ -77,15 +83,15 @@ public:
         p->drawText(QRectF(8, 0, kNodeW - 16, 22), Qt::AlignVCenter | Qt::AlignLeft, node_.type);
         f.setBold(false);
         p->setFont(f);
-        p->setPen(QColor(30, 30, 30));
+        p->setPen(text);
         p->drawText(QRectF(8, 24, kNodeW - 16, 20), Qt::AlignVCenter | Qt::AlignLeft, node_.name);
-        p->setPen(bad ? QColor(180, 20, 20) : QColor(90, 90, 90));
+        p->setPen(bad ? warn : faint);
         const QString info = bad ? QObject::tr("⚠ does not fit (hover)")
                                  : shapeText(status_.shape) +
                                        (status_.parameters ? QObject::tr("  ·  %1 params").arg(humanCount(status_.parameters)) : QString());
         p->drawText(QRectF(8, 44, kNodeW - 16, 20), Qt::AlignVCenter | Qt::AlignLeft, info);
-        p->setPen(QPen(QColor(60, 60, 60), 1));
-        p->setBrush(QColor(255, 255, 255));
+        p->setPen(QPen(faint, 1));
+        p->setBrush(card);
         if (node_.type != "Input") p->drawEllipse(QPointF(kNodeW / 2, 0), kPort, kPort);
         p->setBrush(head);
         p->drawEllipse(QPointF(kNodeW / 2, kNodeH), kPort, kPort);
@@ -111,7 +117,7 @@ public:
         setToolTip(QObject::tr("%1 → %2: %3 (select and press Delete to remove)").arg(from, to, label));
     }
     void paint(QPainter* p, const QStyleOptionGraphicsItem* o, QWidget* w) override {
-        setPen(QPen(isSelected() ? QColor(219, 68, 55) : QColor(110, 110, 110), isSelected() ? 3 : 2));
+        setPen(QPen(isSelected() ? QColor(219, 68, 55) : QColor(128, 128, 128), isSelected() ? 3 : 2));
         QStyleOptionGraphicsItem opt(*o);
         opt.state &= ~QStyle::State_Selected;
         QGraphicsPathItem::paint(p, &opt, w);
@@ -120,7 +126,8 @@ public:
         f.setPointSizeF(f.pointSizeF() * 0.85);
         p->setFont(f);
         const QRectF box(mid.x() + 6, mid.y() - 9, 110, 18);
-        p->setPen(QColor(60, 60, 60));
+        const QPalette pal = w ? w->palette() : QGuiApplication::palette();
+        p->setPen(pal.color(QPalette::Text));
         p->drawText(box, Qt::AlignLeft | Qt::AlignVCenter, label_);
     }
     QRectF boundingRect() const override { return QGraphicsPathItem::boundingRect().adjusted(-4, -12, 120, 12); }

@@ -381,7 +381,7 @@ QStringList ThumbnailGrid::sortChoices() const {
 QString ThumbnailGrid::setCondition(const QString& expression) {
     std::vector<LabelFilterProxy::Condition> conditions;
     static const QRegularExpression join(QStringLiteral("\\s+and\\s+|,"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression term(QStringLiteral("^\\s*([^<>=!]+?)\\s*(<=|>=|!=|=|<|>)\\s*(.*?)\\s*$"));
+    static const QRegularExpression term(QStringLiteral("^\\s*([^<>=!]+?)\\s*(<=|>=|!=|=|<|>)\\s*(.+?)\\s*$"));
     for (const QString& part : expression.split(join, Qt::SkipEmptyParts)) {
         if (part.trimmed().isEmpty()) continue;
         const QRegularExpressionMatch m = term.match(part);

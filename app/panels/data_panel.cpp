@@ -30,7 +30,9 @@
 #include <QVBoxLayout>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
+#include "cli/image_target_kinds.h"
 #include "core/error.h"
 #include "core/rng.h"
 #include "data/augment.h"
@@ -45,6 +47,7 @@
 #include "image_view.h"
 #include "tasks/background_task.h"
 #include "thumbnail_grid.h"
+#include "train/segmentation.h"
 
 namespace deepfield::app {
 
@@ -119,8 +122,11 @@ std::shared_ptr<OpenedImage> readForViewing(const QString& path) {
     return out;
 }
 
-// Simulated galaxies as an in-memory dataset with their class labels. Each image is scaled
-// by its own peak-free brightness (99th percentile) so the network sees comparable contrast.
+// Simulated galaxies as an in-memory dataset with their class labels or an image target (the
+// CLI's --target, see cli/image_target_kinds.h). Class inputs and mask inputs are scaled by
+// their own peak-free brightness (99th percentile) so the network sees comparable contrast;
+// image-regression pairs share one per-image scale (scaleImagePair, as the CLI does) so input
+// and target stay in the same units.
 std::shared_ptr<LoadedData> loadSimulated(const Json& s, const BackgroundTask::Progress& progress,
                                           const std::atomic<bool>& cancel) {
     SimOptions o;
@@ -130,28 +136,68 @@ std::shared_ptr<LoadedData> loadSimulated(const Json& s, const BackgroundTask::P
     o.bands = s.value("bands", std::vector<std::string>{"r"});
     const int count = s.value("count", 1000);
     if (count < 1 || o.size < 8) throw InputError("simulated data: count must be ≥ 1 and size ≥ 8");
+    const std::string target = s.value("target", std::string("class"));
+    const cli::ImageTargetKind* kind = cli::findImageTarget(target);
+    if (!kind && target != "class")
+        throw InputError("simulated data: target '" + target + "' is unknown; use class, mask, bulge-disk, central or sharp");
+    if (kind && kind->simKind != toString(o.kind))
+        throw InputError("simulated data: the " + kind->description + " target needs the '" + kind->simKind +
+                         "' kind of galaxies, not '" + toString(o.kind) + "'; choose that kind");
     auto galaxies = simulateGalaxies(o, 0, count, progress, &cancel);
     if (cancel) return nullptr;
-    const int c = int(o.bands.size());
-    Tensor x({int(galaxies.size()), c, o.size, o.size}), y({int(galaxies.size()), 1});
+    const int c = int(o.bands.size()), n = int(galaxies.size());
+    // Target channels: the named simulator targets stacked (bulge-disk: bulge then disk).
+    int targetChannels = 0;
+    if (kind)
+        for (const std::string& column : kind->columns)
+            for (const auto& [name, t] : galaxies.front().targets)
+                if (name == column) targetChannels += t.dim(0);
+    if (kind && targetChannels == 0)
+        throw InputError("simulated data: the '" + kind->simKind + "' galaxies carry no '" + kind->columns.front() + "' target");
+    Tensor x({n, c, o.size, o.size});
+    Tensor y = kind ? Tensor({n, targetChannels, o.size, o.size}) : Tensor({n, 1});
     auto out = std::make_shared<LoadedData>();
-    out->classNames = toQStringList(galaxyClassNames());
-    for (std::size_t i = 0; i < galaxies.size(); ++i) {
-        const Tensor& img = galaxies[i].image;
-        std::vector<float> sorted(img.data(), img.data() + img.size());
-        const std::size_t k = sorted.size() * 99 / 100;
-        std::nth_element(sorted.begin(), sorted.begin() + long(k), sorted.end());
-        const float scale = 1.0f / std::max(sorted[k], 1e-6f);
-        float* dst = x.sample(int(i));
-        for (std::size_t j = 0; j < img.size(); ++j) dst[j] = img[j] * scale;
-        const int label = int(galaxies[i].params.galaxyClass);
-        y[i] = float(label);
+    out->classNames = kind ? QStringList{} : toQStringList(galaxyClassNames());
+    out->imageTarget = kind ? kind->name : std::string();
+    for (int i = 0; i < n; ++i) {
+        const SimulatedGalaxy& g = galaxies[std::size_t(i)];
+        const Tensor& img = g.image;
+        float* dst = x.sample(i);
+        const int label = int(g.params.galaxyClass);
         out->labels.push_back(label);
+        if (kind) {
+            float* t = y.sample(i);
+            for (const std::string& column : kind->columns)
+                for (const auto& [name, part] : g.targets)
+                    if (name == column) t = std::copy_n(part.data(), part.size(), t);
+        }
+        if (kind && !kind->segmentation) {
+            Tensor xs = img;
+            Tensor ys = Tensor::fromData({targetChannels, o.size, o.size}, std::vector<float>(y.sample(i), y.sample(i) + y.sampleSize()));
+            scaleImagePair(xs, &ys);
+            std::copy_n(xs.data(), xs.size(), dst);
+            std::copy_n(ys.data(), ys.size(), y.sample(i));
+        } else {
+            std::vector<float> sorted(img.data(), img.data() + img.size());
+            const std::size_t k = sorted.size() * 99 / 100;
+            std::nth_element(sorted.begin(), sorted.begin() + long(k), sorted.end());
+            const float scale = 1.0f / std::max(sorted[k], 1e-6f);
+            for (std::size_t j = 0; j < img.size(); ++j) dst[j] = img[j] * scale;
+            if (!kind) y[std::size_t(i)] = float(label);
+        }
+        // The simulator's truths as label columns (class, class_name, n, re, q, pa, bt, ...).
+        if (i == 0)
+            for (const auto& [name, value] : g.labels) out->columnNames << QString::fromStdString(name);
+        out->columnValues.resize(out->columnNames.size());
+        for (std::size_t k = 0; k < g.labels.size() && int(k) < out->columnNames.size(); ++k)
+            out->columnValues[int(k)] << QString::fromStdString(g.labels[k].second);
     }
     auto t = std::make_shared<TensorDataset>(std::move(x), std::move(y));
     out->data = t;
     out->tensors = t;
-    out->origin = QObject::tr("simulated galaxies");
+    out->origin = kind ? QObject::tr("simulated %1 galaxies, target %2")
+                             .arg(QString::fromStdString(kind->simKind), QString::fromStdString(kind->description))
+                       : QObject::tr("simulated galaxies");
     return out;
 }
 
@@ -236,6 +282,26 @@ std::shared_ptr<LoadedData> loadFolder(const Json& s, const BackgroundTask::Prog
         const std::string& f = out->files.front();
         if (detectImageFormat(f) == ImageFormat::Fits) out->blueFirst = ds->inputShape().size() == 3 && ds->inputShape()[0] >= 3;
     }
+    // Every column of labels.csv (but the file name) for sorting and filtering the grid.
+    try {
+        const Table table = readCsv((fs::path(folder) / "labels.csv").string());
+        const int fileCol = table.requireColumn("filename");
+        std::map<std::string, int> rowOf;
+        for (int r = 0; r < table.rowCount(); ++r)
+            rowOf[(fs::path(folder) / table.rows[std::size_t(r)][std::size_t(fileCol)]).string()] = r;
+        for (int c = 0; c < int(table.columns.size()); ++c) {
+            if (c == fileCol) continue;
+            QStringList values;
+            for (const std::string& f : out->files) {
+                const auto it = rowOf.find(f);
+                values << (it == rowOf.end() ? QString() : QString::fromStdString(table.rows[std::size_t(it->second)][std::size_t(c)]));
+            }
+            out->columnNames << QString::fromStdString(table.columns[std::size_t(c)]);
+            out->columnValues << values;
+        }
+    } catch (const std::exception&) {
+        // The dataset itself read labels.csv; without its columns the grid still sorts by class.
+    }
     out->data = ds;
     out->origin = QObject::tr("folder '%1'").arg(QFileInfo(QString::fromStdString(folder)).fileName());
     return out;
@@ -254,7 +320,23 @@ DataPanel::DataPanel(QWidget* parent)
     auto* simForm = new QWidget(this);
     auto* sf = new QFormLayout(simForm);
     simKind_ = new QComboBox(simForm);
-    simKind_->addItems({"morphology"});
+    simKind_->addItems({"morphology", "clumps", "bulge-disk", "blends", "deconvolution"});
+    simKind_->setToolTip(tr("What the galaxies show: classes (morphology), star-forming clumps, bulge + disk, "
+                            "blended neighbours, or a sharp image behind a broad PSF (deconvolution)"));
+    simTarget_ = new QComboBox(simForm);
+    simTarget_->addItem(tr("class label"), "class");
+    for (const cli::ImageTargetKind& k : cli::imageTargetKinds())
+        simTarget_->addItem(QString::fromStdString(k.description), QString::fromStdString(k.name));
+    simTarget_->setToolTip(tr("What the network learns: the class, or an image (as deepfield-cli train --target)"));
+    // An image target exists only in its kind of galaxies: choosing it chooses the kind.
+    connect(simTarget_, &QComboBox::currentIndexChanged, this, [this] {
+        if (const cli::ImageTargetKind* k = cli::findImageTarget(simTarget_->currentData().toString().toStdString()))
+            simKind_->setCurrentText(QString::fromStdString(k->simKind));
+    });
+    connect(simKind_, &QComboBox::currentTextChanged, this, [this](const QString& kind) {
+        const cli::ImageTargetKind* k = cli::findImageTarget(simTarget_->currentData().toString().toStdString());
+        if (k && QString::fromStdString(k->simKind) != kind) simTarget_->setCurrentIndex(0);
+    });
     simCount_ = new QSpinBox(simForm);
     simCount_->setRange(10, 200000);
     simCount_->setSingleStep(100);
@@ -266,10 +348,12 @@ DataPanel::DataPanel(QWidget* parent)
     simBands_ = new QLineEdit(simForm);
     simBands_->setToolTip(tr("Bands, e.g. r (one channel) or g,r,i (three channels)"));
     sf->addRow(tr("Kind"), simKind_);
+    sf->addRow(tr("Target"), simTarget_);
     sf->addRow(tr("Galaxies"), simCount_);
-    sf->addRow(tr("Size (pixels)"), simSize_);
+    sf->addRow(tr("Size"), simSize_);
     sf->addRow(tr("Bands"), simBands_);
     sf->addRow(tr("Seed"), simSeed_);
+    simSize_->setSuffix(tr(" px"));
 
     auto pathRow = [this](QWidget* form, QLineEdit*& edit, const QString& tip, auto browse) {
         edit = new QLineEdit(form);
@@ -391,6 +475,7 @@ DataPanel::DataPanel(QWidget* parent)
     il->addWidget(imageControls_);
     il->addWidget(split, 1);
     connect(imageView_, &widgets::ImageView::settingsChanged, this, [this] { updateImageHistogram(); });
+    connect(imageView_, &widgets::ImageView::frameReady, this, [this] { updateImageHistogram(); });
 
     balance_ = new QChartView(this);
     balance_->setRenderHint(QPainter::Antialiasing);
@@ -531,7 +616,8 @@ Json DataPanel::sourceFromForm() const {
                 {"count", simCount_->value()},
                 {"size", simSize_->value()},
                 {"bands", splitList(simBands_->text().isEmpty() ? "r" : simBands_->text())},
-                {"seed", simSeed_->value()}};
+                {"seed", simSeed_->value()},
+                {"target", simTarget_->currentData().toString().toStdString()}};
 }
 
 void DataPanel::showSourceInForm(const Json& s) {
@@ -557,6 +643,9 @@ void DataPanel::showSourceInForm(const Json& s) {
     } else if (kind == "image") {
         imagePath_->setText(QString::fromStdString(s.value("path", "")));
     } else {
+        const QSignalBlocker block(simTarget_);
+        const int target = simTarget_->findData(QString::fromStdString(s.value("target", std::string("class"))));
+        simTarget_->setCurrentIndex(std::max(0, target));
         simKind_->setCurrentText(QString::fromStdString(s.value("sim_kind", "morphology")));
         simCount_->setValue(s.value("count", 1200));
         simSize_->setValue(s.value("size", 64));
@@ -625,6 +714,8 @@ bool DataPanel::hasDataset(QString* why) const {
 
 Shape DataPanel::inputShape() const { return loaded_ ? loaded_->data->inputShape() : Shape{}; }
 int DataPanel::classCount() const { return loaded_ ? int(loaded_->classNames.size()) : 0; }
+std::string DataPanel::imageTarget() const { return loaded_ ? loaded_->imageTarget : std::string(); }
+Shape DataPanel::targetShape() const { return loaded_ ? loaded_->data->targetShape() : Shape{}; }
 QStringList DataPanel::classNames() const { return loaded_ ? loaded_->classNames : QStringList{}; }
 int DataPanel::sampleCount() const { return loaded_ ? loaded_->data->size() : 0; }
 
@@ -681,7 +772,8 @@ void DataPanel::showLoaded() {
     QString text = tr("%1 samples of shape %2%3 from %4")
                        .arg(d.data->size())
                        .arg(shape)
-                       .arg(d.classNames.isEmpty() ? tr(", regression target") : tr(", %1 classes").arg(d.classNames.size()))
+                       .arg(!d.imageTarget.empty() ? tr(", targets %1").arg(QString::fromStdString(toString(d.data->targetShape())))
+                            : d.classNames.isEmpty() ? tr(", regression target") : tr(", %1 classes").arg(d.classNames.size()))
                        .arg(d.origin);
     if (!d.skipped.empty()) {
         // Every broken file by name, so it can be fixed or removed.
@@ -695,7 +787,11 @@ void DataPanel::showLoaded() {
     summary_->setText(text);
     // Thumbnails for images (made on worker threads); tables have none.
     QStringList labels, tips;
-    for (int l : d.labels) labels << d.classNames.value(l);
+    const int classNameColumn = int(d.columnNames.indexOf("class_name"));
+    if (!d.classNames.isEmpty() || classNameColumn < 0)
+        for (int l : d.labels) labels << d.classNames.value(l);
+    else
+        labels = d.columnValues.value(classNameColumn);  // image targets: the galaxies' classes still label them
     if (!d.files.empty()) {
         auto files = std::make_shared<std::vector<std::string>>(d.files);
         const bool blueFirst = d.blueFirst;
@@ -710,12 +806,14 @@ void DataPanel::showLoaded() {
             const ImageFormat fmt = detectImageFormat(f);
             return widgets::thumbnailImage(img, 96, blueFirst, fmt == ImageFormat::Png || fmt == ImageFormat::Jpeg);
         }, labels, tips);
+        grid_->setLabelColumns(d.columnNames, d.columnValues);
         views_->setTabEnabled(0, true);
     } else if (s.size() == 3 && d.tensors) {
         auto data = d.tensors;
         grid_->setImages(data->size(), [data, s](int i) {
             return widgets::previewImage(data->inputs().sample(i), s[0], s[1], s[2]);
         }, labels);
+        grid_->setLabelColumns(d.columnNames, d.columnValues);
         views_->setTabEnabled(0, true);
     } else {
         grid_->setImages(0, {}, {});
@@ -743,7 +841,8 @@ void DataPanel::showLoaded() {
         series->attachAxis(ay);
         chart->setTitle(tr("Class balance"));
     } else {
-        chart->setTitle(tr("Regression target: no classes"));
+        chart->setTitle(d.imageTarget.empty() ? tr("Regression target: no classes")
+                                              : tr("Image target (%1): no classes").arg(QString::fromStdString(d.imageTarget)));
     }
     chart->legend()->hide();
     QChart* old = balance_->chart();
@@ -881,6 +980,7 @@ void DataPanel::openSample(int index) {
 }
 
 void DataPanel::showImage(const OpenedImage& o) {
+    histogramImage_ = nullptr;  // a new image may sit where the old one was freed
     imageView_->setImage(o.image, o.wcs);
     if (!o.channelNames.isEmpty()) imageView_->setChannelNames(o.channelNames);
     if (o.blueFirst && o.image->channels() >= 3) imageView_->setCompositeChannels(2, 1, 0);
@@ -923,12 +1023,33 @@ void DataPanel::updateImageHistogram() {
     const Image* img = imageView_->image();
     if (!img || img->empty()) return;
     const int band = std::max(0, imageView_->settings().band);
-    const std::size_t n = std::size_t(img->width()) * std::size_t(img->height());
-    const QString name = imageView_->channelNames().value(band, img->channels() > 1 ? tr("band %1").arg(band + 1) : QString());
-    imageHistogram_->setValues(img->channel(band), n, img->channelBlank(band),
-                               name.isEmpty() ? tr("pixel value") : tr("pixel value (%1)").arg(name));
-    const Interval iv = imageView_->currentInterval();
-    imageHistogram_->setMarkers(iv.low, iv.high);
+    if (img != histogramImage_ || band != histogramBand_) {
+        // Values only when the image or band changes (a stretch change moves the markers only).
+        histogramImage_ = img;
+        histogramBand_ = band;
+        const std::size_t n = std::size_t(img->width()) * std::size_t(img->height());
+        const QString name = imageView_->channelNames().value(band, img->channels() > 1 ? tr("band %1").arg(band + 1) : QString());
+        QString label = name.isEmpty() ? tr("pixel value") : tr("pixel value (%1)").arg(name);
+        constexpr std::size_t kMaxValues = std::size_t(1) << 20;
+        if (n <= kMaxValues) {
+            imageHistogram_->setValues(img->channel(band), n, img->channelBlank(band), label);
+        } else {
+            // Large images: every k-th pixel (a 4096² FITS would hold the UI for a tenth of a second).
+            const std::size_t step = (n + kMaxValues - 1) / kMaxValues;
+            std::vector<float> values;
+            std::vector<std::uint8_t> blank;
+            const float* d = img->channel(band);
+            const std::uint8_t* m = img->channelBlank(band);
+            for (std::size_t i = 0; i < n; i += step) {
+                values.push_back(d[i]);
+                if (m) blank.push_back(m[i]);
+            }
+            imageHistogram_->setValues(values.data(), values.size(), m ? blank.data() : nullptr,
+                                       label + tr(", every %1th pixel").arg(step));
+        }
+    }
+    // The markers once the view knows the interval (large images: after the worker's frame).
+    if (const std::optional<Interval> iv = imageView_->knownInterval()) imageHistogram_->setMarkers(iv->low, iv->high);
 }
 
 void DataPanel::openPath(const QString& path) {

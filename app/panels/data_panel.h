@@ -5,6 +5,7 @@
 // map, pixel values, RA/Dec, FITS header, histogram), and see the dataset summary (class
 // balance, value histogram, split sizes, augmentation preview). It hands datasets to whoever
 // asks; it never trains.
+#include <QVector>
 #include <QWidget>
 #include <memory>
 
@@ -53,6 +54,9 @@ struct LoadedData {
     std::vector<SkippedFile> skipped;   // image folders: unreadable files left out
     bool blueFirst = true;              // 3-channel samples run blue to red (simulated g, r, i)
     QString origin;                     // e.g. "folder 'gz1-sdss'"
+    std::string imageTarget;            // simulated sets: mask, bulge-disk, central, sharp; "" = class labels
+    QStringList columnNames;            // label columns (labels.csv, simulator truths) for the grid
+    QVector<QStringList> columnValues;  // per column, one text per sample
 };
 
 // One image opened for viewing (a file or a dataset sample).
@@ -73,7 +77,8 @@ public:
     ~DataPanel() override;
 
     static Json builtInExampleSource();
-    // Kinds: "simulated", "table", "folder" {path, crop, image_size, grey, bands, stretch,
+    // Kinds: "simulated" {sim_kind, count, size, bands, seed, target: class | mask | bulge-disk |
+    // central | sharp}, "table", "folder" {path, crop, image_size, grey, bands, stretch,
     // target}, "image" {path, interval, stretch, colormap}.
     Json source() const;
     // Shows the source's settings and loads it in the background.
@@ -83,7 +88,11 @@ public:
 
     bool hasDataset(QString* why = nullptr) const;
     Shape inputShape() const;
-    int classCount() const;
+    int classCount() const;  // 0 for regression and image targets
+    // The image target of the loaded set ("" when it learns class labels or a table target) and
+    // the per-sample shape of its targets.
+    std::string imageTarget() const;
+    Shape targetShape() const;
     QStringList classNames() const;
     int sampleCount() const;
     // The whole loaded set (null while nothing is loaded); other panels read samples from it.
@@ -132,7 +141,7 @@ private:
 
     QComboBox* kind_;
     QStackedWidget* forms_;
-    QComboBox* simKind_;
+    QComboBox *simKind_, *simTarget_;
     QSpinBox *simCount_, *simSize_, *simSeed_;
     QLineEdit *simBands_, *tablePath_, *tableFeatures_, *tableTarget_;
     QLineEdit *imagePath_, *folderPath_, *folderCrop_, *folderBands_, *folderTarget_;
@@ -166,6 +175,8 @@ private:
     QString imageTaskPath_;
     double validationSplit_ = 0.2;
     int previewSample_ = 0;
+    const Image* histogramImage_ = nullptr;  // what the image histogram shows
+    int histogramBand_ = -1;
 };
 
 }  // namespace deepfield::app

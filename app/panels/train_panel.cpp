@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "cli/image_target_kinds.h"
 #include "learning_curve_plot.h"
 
 namespace deepfield::app {
@@ -37,9 +38,7 @@ TrainSettings TrainSettings::fromJson(const Json& j) {
 
 TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
     loss_ = new QComboBox(this);
-    for (const char* l : {"sparse_categorical_crossentropy", "binary_crossentropy", "binary_crossentropy_logits", "mse",
-                          "mae", "huber"})
-        loss_->addItem(l);
+    setImageTarget({});
     optimizer_ = new QComboBox(this);
     for (const char* o : {"adam", "adamw", "sgd", "rmsprop", "adagrad"}) optimizer_->addItem(o);
     schedule_ = new QComboBox(this);
@@ -121,6 +120,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(leftWidget, 0);
     layout->addWidget(curves_, 1);
 
+    connect(loss_, &QComboBox::activated, this, [this] { preferredLoss_ = loss_->currentText().toStdString(); });
     for (QComboBox* c : {loss_, optimizer_, schedule_, initializer_})
         connect(c, &QComboBox::currentIndexChanged, this, &TrainPanel::settingsChanged);
     for (QSpinBox* s : {batchSize_, epochs_, seed_, patience_})
@@ -143,6 +143,11 @@ TrainSettings TrainPanel::settings() const {
     s.options.earlyStoppingPatience = patience_->value();
     s.options.schedule.kind = schedule_->currentText().toStdString();
     s.initializer = initializer_->currentData().toString().toStdString();
+    if (const cli::ImageTargetKind* kind = cli::findImageTarget(imageTarget_)) {
+        s.options.metrics = kind->metrics();  // as deepfield-cli train --target
+        s.options.accuracyThreshold = 0.5f;
+        return s;
+    }
     const bool classification = s.loss.find("crossentropy") != std::string::npos;
     s.options.metrics = {classification ? "accuracy" : "mae"};
     if (s.loss == "binary_crossentropy_logits") s.options.accuracyThreshold = 0.0f;
@@ -152,6 +157,7 @@ TrainSettings TrainPanel::settings() const {
 void TrainPanel::setSettings(const TrainSettings& s) {
     const QSignalBlocker b1(loss_), b2(optimizer_), b3(lr_), b4(batchSize_), b5(epochs_), b6(validationSplit_),
         b7(seed_), b8(patience_), b9(schedule_), b10(initializer_);
+    preferredLoss_ = s.loss;
     loss_->setCurrentText(QString::fromStdString(s.loss));
     optimizer_->setCurrentText(QString::fromStdString(s.optimizer));
     lr_->setValue(s.optimizerOptions.learningRate);
@@ -163,6 +169,33 @@ void TrainPanel::setSettings(const TrainSettings& s) {
     schedule_->setCurrentText(QString::fromStdString(s.options.schedule.kind));
     const int init = initializer_->findData(QString::fromStdString(s.initializer));
     initializer_->setCurrentIndex(init < 0 ? 0 : init);
+}
+
+void TrainPanel::setImageTarget(const std::string& target) {
+    imageTarget_ = target;
+    const cli::ImageTargetKind* kind = cli::findImageTarget(target);
+    const std::vector<std::string> losses =
+        kind ? kind->losses()
+             : std::vector<std::string>{"sparse_categorical_crossentropy", "binary_crossentropy",
+                                        "binary_crossentropy_logits", "mse", "mae", "huber"};
+    const QSignalBlocker block(loss_);
+    loss_->clear();
+    for (const std::string& l : losses) loss_->addItem(QString::fromStdString(l));
+    const int keep = loss_->findText(QString::fromStdString(preferredLoss_));
+    loss_->setCurrentIndex(keep >= 0 ? keep : 0);
+    loss_->setToolTip(kind ? tr("Losses for the %1 target (%2)")
+                                 .arg(QString::fromStdString(kind->description),
+                                      kind->segmentation ? tr("per pixel") : tr("image regression"))
+                           : tr("Loss for class labels or a numeric target"));
+}
+
+bool TrainPanel::canStart() const { return start_->isEnabled(); }
+QString TrainPanel::statusText() const { return status_->text(); }
+
+QStringList TrainPanel::lossChoices() const {
+    QStringList out;
+    for (int i = 0; i < loss_->count(); ++i) out << loss_->itemText(i);
+    return out;
 }
 
 void TrainPanel::setRunning(bool running, bool paused) {
@@ -181,6 +214,8 @@ void TrainPanel::setCanTrain(bool ok, const QString& why) {
     start_->setProperty("canTrain", ok);
     start_->setEnabled(ok && !stop_->isEnabled());
     start_->setToolTip(ok ? tr("Start training (F5)") : why);
+    // Say why in the panel too (e.g. a generative network trains in another panel).
+    if (!stop_->isEnabled()) status_->setText(ok ? tr("Ready") : why);
 }
 
 void TrainPanel::resetProgress(int epochs) {

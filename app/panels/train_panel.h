@@ -46,6 +46,14 @@ public:
     void showBatches(const QVector<double>& x, const QVector<double>& loss, const BatchStats& last);
     void showEpoch(const EpochStats& stats);
     void showMessage(const QString& text, bool error = false);
+    // What the data asks the network to learn: "" (class labels or a table target) or an image
+    // target (mask, bulge-disk, central, sharp). Offers the matching losses (per-pixel binary
+    // cross-entropy and Dice for masks; mse, mae, huber for images) and metrics (dice, iou,
+    // pixel_accuracy; mae, rmse).
+    void setImageTarget(const std::string& target);
+    QStringList lossChoices() const;
+    bool canStart() const;      // the Train button is enabled
+    QString statusText() const;  // the line under the progress bar (why training cannot start)
     widgets::LearningCurvePlot* curves() const { return curves_; }
 
 signals:
@@ -67,6 +75,8 @@ private:
     int totalEpochs_ = 1;
     QElapsedTimer elapsed_;
     bool paused_ = false;
+    std::string imageTarget_;
+    std::string preferredLoss_ = "sparse_categorical_crossentropy";  // kept across loss-list changes
 };
 
 }  // namespace deepfield::app

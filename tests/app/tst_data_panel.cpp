@@ -4,6 +4,9 @@
 // reported by name, never a crash; a broken file inside a folder is skipped and listed.
 // With DEEPFIELD_SCREENSHOT_DIR set, the panel's pictures are saved there (docs/screenshots).
 #include <QDir>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <cmath>
 #include <QFile>
 #include <QFileInfo>
 #include <QListView>
@@ -14,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "data/fits.h"
 #include "header_table.h"
 #include "histogram_view.h"
 #include "image_view.h"
@@ -34,6 +38,29 @@ QString screenshotPath(const QString& name) {
     QDir().mkpath(dir);
     return dir + "/" + name;
 }
+
+// Records the longest gap between ticks of a 5 ms timer on the UI thread.
+class StallProbe : public QObject {
+public:
+    StallProbe() {
+        timer_.setInterval(5);
+        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
+            if (clock_.isValid()) worst_ = std::max(worst_, clock_.restart());
+            else clock_.start();
+        });
+        timer_.start();
+    }
+    qint64 worst() const { return worst_; }
+    void reset() {
+        worst_ = 0;
+        clock_.invalidate();
+    }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 worst_ = 0;
+};
 
 Json galaxyZooSource(int size) {
     return Json{{"kind", "folder"}, {"path", sharedData("gz1-sdss").toStdString()},
@@ -108,6 +135,27 @@ private slots:
         QCOMPARE(grid->visibleCount(), 300);
         grid->setLabelFilter({});
         QCOMPARE(grid->visibleCount(), 1271);
+        // Every column of labels.csv sorts and filters: objid numerically, class names as text.
+        QCOMPARE(grid->sortChoices(), (QStringList{"", "label", "sdss_dr7_objid", "gz1_class", "gz1_class_name"}));
+        QCOMPARE(grid->model()->isNumericColumn(grid->model()->columnIndex("sdss_dr7_objid")), true);
+        QCOMPARE(grid->model()->isNumericColumn(grid->model()->columnIndex("gz1_class_name")), false);
+        grid->sortBy("sdss_dr7_objid", Qt::DescendingOrder);
+        const int idCol = grid->model()->columnIndex("sdss_dr7_objid");
+        double previous = INFINITY;
+        for (int i = 0; i < grid->visibleCount(); ++i) {
+            const double id = grid->model()->columnNumber(idCol, grid->sourceRow(i));
+            QVERIFY2(id <= previous, qPrintable(QString("row %1").arg(i)));
+            previous = id;
+        }
+        QCOMPARE(grid->setCondition("gz1_class_name = merger"), QString());
+        QCOMPARE(grid->visibleCount(), 115);
+        QCOMPARE(grid->setCondition("gz1_class >= 1 and gz1_class_name != merger"), QString());
+        QCOMPARE(grid->visibleCount(), 1271 - 300 - 115);
+        QVERIFY(grid->setCondition("colour > 2").contains("no label column 'colour'"));
+        QCOMPARE(grid->setCondition({}), QString());
+        QCOMPARE(grid->visibleCount(), 1271);
+        grid->sortBy({});
+        QCOMPARE(grid->sourceRow(0), 0);
         // Thumbnails arrive from the worker threads for what is on screen.
         panel.views()->setCurrentIndex(0);
         QTRY_VERIFY_WITH_TIMEOUT(grid->model()->isReady(0), 20000);
@@ -282,6 +330,130 @@ private slots:
         QCOMPARE(panel.imageView()->image()->channels(), 3);
         QCOMPARE(panel.imageView()->settings().band, -1);  // colour composite
         QCOMPARE(panel.augmentationPreviewCount(), 8);
+    }
+
+    void simulatedTruthsSortAndFilter() {
+        // The simulator's numeric truths (B/T, Sérsic n, radius ...) become sortable columns.
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", "bulge-disk"}, {"count", 60}, {"size", 32},
+                             {"bands", {"r"}}, {"seed", 4}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.hasDataset(), 20000);
+        widgets::ThumbnailGrid* grid = panel.thumbnails();
+        const widgets::ThumbnailModel* m = grid->model();
+        for (const char* column : {"bt", "n", "re", "class_name"})
+            QVERIFY2(m->columnIndex(column) >= 0, column);
+        const int bt = m->columnIndex("bt");
+        QVERIFY(m->isNumericColumn(bt));
+        grid->sortBy("bt");
+        QCOMPARE(grid->visibleCount(), 60);
+        for (int i = 1; i < 60; ++i)
+            QVERIFY(m->columnNumber(bt, grid->sourceRow(i - 1)) <= m->columnNumber(bt, grid->sourceRow(i)));
+        QVERIFY(m->columnNumber(bt, grid->sourceRow(0)) < m->columnNumber(bt, grid->sourceRow(59)));
+        // Count by hand what the condition must keep.
+        int expected = 0;
+        for (int i = 0; i < 60; ++i) expected += m->columnNumber(bt, i) > 0.4 ? 1 : 0;
+        QVERIFY(expected > 0 && expected < 60);
+        QCOMPARE(grid->setCondition("bt > 0.4"), QString());
+        QCOMPARE(grid->visibleCount(), expected);
+        for (int i = 0; i < grid->visibleCount(); ++i) QVERIFY(m->columnNumber(bt, grid->sourceRow(i)) > 0.4);
+        QVERIFY(!grid->setCondition("bt >").isEmpty());
+    }
+
+    void simulatedImageTargets_data() {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("channels");
+        QTest::newRow("mask") << "mask" << "clumps" << 1;
+        QTest::newRow("bulge-disk") << "bulge-disk" << "bulge-disk" << 4;  // bulge and disk, g and r each
+        QTest::newRow("central") << "central" << "blends" << 2;
+        QTest::newRow("sharp") << "sharp" << "deconvolution" << 2;
+    }
+
+    void simulatedImageTargets() {
+        QFETCH(QString, target);
+        QFETCH(QString, kind);
+        QFETCH(int, channels);
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", kind.toStdString()}, {"count", 12}, {"size", 32},
+                             {"bands", {"g", "r"}}, {"seed", 2}, {"target", target.toStdString()}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.hasDataset(), 20000);
+        QCOMPARE(QString::fromStdString(panel.imageTarget()), target);
+        QCOMPARE(panel.classCount(), 0);
+        QCOMPARE(panel.inputShape(), (Shape{2, 32, 32}));
+        QCOMPARE(panel.targetShape(), (Shape{channels, 32, 32}));
+        QCOMPARE(QString::fromStdString(panel.source()["target"].get<std::string>()), target);
+        Tensor x, y;
+        panel.dataset()->batch({0, 1}, x, y);
+        QCOMPARE(y.shape(), (Shape{2, channels, 32, 32}));
+        double lo = INFINITY, hi = -INFINITY;
+        for (std::size_t i = 0; i < y.size(); ++i) lo = std::min(lo, double(y[i])), hi = std::max(hi, double(y[i]));
+        if (target == "mask") {
+            QCOMPARE(lo, 0.0);  // a mask is 0 or 1
+            QCOMPARE(hi, 1.0);
+        } else {
+            QVERIFY(hi > lo);
+        }
+        // The grid still names the galaxies' classes.
+        QCOMPARE(panel.thumbnails()->visibleCount(), 12);
+    }
+
+    void imageTargetNeedsItsKind() {
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 12}, {"size", 32},
+                             {"bands", {"r"}}, {"seed", 2}, {"target", "mask"}});
+        panel.waitUntilLoaded();
+        QVERIFY(!panel.hasDataset());
+        QVERIFY2(panel.summaryText().contains("clumps"), qPrintable(panel.summaryText()));
+    }
+
+    void largeFitsDisplaysOffTheUiThread() {
+        // A 4096 × 4096 float32 FITS: reading and rendering happen off the UI thread; the
+        // time until the first frame is shown is reported (issue #9: < 0.5 s).
+        QTemporaryDir dir;
+        const QString path = dir.filePath("big.fits");
+        const int n = 4096;
+        {
+            Image img(1, n, n);
+            float* d = img.channel(0);
+            std::uint32_t state = 7;
+            for (int r = 0; r < n; ++r)
+                for (int c = 0; c < n; ++c) {
+                    state = state * 1664525u + 1013904223u;
+                    const float dx = float(c - n / 2), dy = float(r - n / 2);
+                    d[std::size_t(r) * n + c] = 100.0f + float(state >> 24) / 25.0f +
+                                                3000.0f * std::exp(-(dx * dx + dy * dy) / (2 * 250.0f * 250.0f));
+                }
+            writeFits(path.toStdString(), img);
+        }
+        DataPanel panel;
+        panel.resize(900, 1000);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        widgets::ImageView* view = panel.imageView();
+        QSignalSpy frames(view, &widgets::ImageView::frameReady);
+        StallProbe probe;
+        QElapsedTimer shown;
+        shown.start();
+        panel.openImageFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(view->image() && view->isFrameCurrent() && frames.count() >= 1, 30000);
+        const qint64 displayMs = shown.elapsed();
+        qInfo("4096x4096 float32 FITS: read + first frame shown after %lld ms (UI stall at most %lld ms)", displayMs,
+              probe.worst());
+        QCOMPARE(view->image()->width(), n);
+        // Changing the stretch: the old frame stays until the worker's new one arrives.
+        probe.reset();
+        for (DisplayStretch k : {DisplayStretch::Asinh, DisplayStretch::Log, DisplayStretch::HistEq}) {
+            const int before = frames.count();
+            StretchSpec st = view->settings().stretch;
+            st.kind = k;
+            view->setStretch(st);
+            QTRY_VERIFY_WITH_TIMEOUT(frames.count() > before && view->isFrameCurrent(), 30000);
+        }
+        qInfo("longest UI-thread stall while changing the stretch of a 4096x4096 image: %lld ms", probe.worst());
+        QVERIFY2(probe.worst() < 50, qPrintable(QString("UI stalled %1 ms").arg(probe.worst())));
+        QVERIFY(panel.imageHistogram()->histogram().valid > 0);
     }
 };
 
