@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QLineF>
+#include <QPainter>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -39,9 +40,23 @@ QCPColorGradient viridis() {
 QCPGraph* scatterGraph(QCustomPlot* p, const QColor& c, double size) {
     QCPGraph* g = p->addGraph();
     g->setLineStyle(QCPGraph::lsNone);
-    QColor fill = c;
-    fill.setAlpha(190);
-    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c.darker(115), fill, size));
+    // A pre-rendered antialiased disc: blitting a pixmap per point is several times faster than
+    // painting an antialiased ellipse per point (5,000 points stay well under a frame or two).
+    const qreal dpr = 2.0;
+    const int side = int(std::ceil(size + 2));
+    QPixmap disc(QSize(side, side) * dpr);
+    disc.setDevicePixelRatio(dpr);
+    disc.fill(Qt::transparent);
+    {
+        QPainter pa(&disc);
+        pa.setRenderHint(QPainter::Antialiasing);
+        QColor fill = c;
+        fill.setAlpha(200);
+        pa.setPen(QPen(c.darker(130), 0.8));
+        pa.setBrush(fill);
+        pa.drawEllipse(QRectF(1, 1, size, size));
+    }
+    g->setScatterStyle(QCPScatterStyle(disc));
     g->setAdaptiveSampling(false);  // every point must stay visible (scatter)
     return g;
 }
