@@ -256,6 +256,7 @@ Pix2PixTrainer::Pix2PixTrainer(Graph& generator, Graph* discriminator, Optimizer
         requireSingle(*d_, "the pix2pix discriminator");
     }
     if (!(o_.l1Weight >= 0)) throw InputError("pix2pix: the L1 weight must be ≥ 0");
+    if (!(o_.adversarialWeight >= 0)) throw InputError("pix2pix: the adversarial weight must be ≥ 0");
 }
 
 std::pair<double, double> Pix2PixTrainer::meanSquaredErrors(const Dataset& data, int batchSize) {
@@ -332,11 +333,12 @@ History Pix2PixTrainer::fit(const Dataset& pairs, const Dataset* validation, Tra
                 d_->backward(grad, true);
                 const Tensor& gp = d_->inputGradient(0);  // (N, C_in + C_out, H, W): keep the output part
                 const std::size_t inSize = x.sampleSize();
+                const float w = o_.adversarialWeight;
                 for (int i = 0; i < pred.batch(); ++i) {
                     Eigen::Map<Eigen::VectorXf> gi(gradL1.sample(i), Eigen::Index(pred.sampleSize()));
-                    gi += Eigen::Map<const Eigen::VectorXf>(gp.sample(i) + inSize, Eigen::Index(pred.sampleSize()));
+                    gi += w * Eigen::Map<const Eigen::VectorXf>(gp.sample(i) + inSize, Eigen::Index(pred.sampleSize()));
                 }
-                gLoss += adv;
+                gLoss += w * adv;
             }
             if (!std::isfinite(gLoss))
                 return diverge("the generator loss became NaN or infinite in epoch " + std::to_string(epoch + 1));

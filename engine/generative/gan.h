@@ -7,7 +7,7 @@
 //         clipped to [−c, c] after every step; n_critic critic steps per generator step; G minimises
 //         −mean D(G(z)). The Wasserstein estimate is mean D(x) − mean D(G(z)).
 // Pix2Pix (Isola et al. 2017): G: input image → output image, D sees input and output stacked along
-// channels; G minimises λ·|G(x) − y|₁ (mean) + BCE(D(x, G(x)), 1), or only the λ term (plain).
+// channels; G minimises λ·|G(x) − y|₁ (mean) + w·BCE(D(x, G(x)), 1), or only the λ term (plain).
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +91,7 @@ struct Pix2PixOptions {
     bool adversarial = true;   // false: the plain variant (only the λ·L1 term, no discriminator)
     float l1Weight = 100.0f;   // λ
     float labelSmoothing = 0;
+    float adversarialWeight = 1.0f;  // w (0: D is trained but G sees only the L1 term)
 };
 
 class Pix2PixTrainer {
