@@ -261,7 +261,7 @@ void DecisionBoundaryView::setClassificationData(const Tensor& features, const Q
     xBox_->addItems(featureNames);
     yBox_->addItems(featureNames);
     fx_ = 0;
-    fy_ = std::min(1, int(featureNames.size()) - 1);
+    fy_ = std::min(2, int(featureNames.size()) - 1);  // u − g against r − i: the classes part clearly
     if (mode_ == "classification") rebuildModel();
 }
 

@@ -257,7 +257,7 @@ QWidget* LessonsPanel::playgroundFor(const Lesson& lesson) {
     if (lesson.playground == "overfit") {
         if (!overfit_) {
             overfit_ = new OverfitView(playgrounds_);
-            overfit_->setData(loadColourClasses(sdssColoursCsv(), 1200));
+            overfit_->setData(loadColourClasses(sdssColoursCsv(), 500));
             playgrounds_->addWidget(overfit_);
         }
         return overfit_;

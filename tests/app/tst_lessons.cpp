@@ -108,7 +108,7 @@ private slots:
         QVERIFY(std::abs(t.options.validationSplit - want.training.options.validationSplit) < 1e-9);
         QVERIFY(!s.window.isModified());
         // Playgrounds.
-        if (lesson.playground == "boundary") QVERIFY(s.lessons->boundaryView());
+        if (lesson.playground == "boundary") QVERIFY(s.lessons->boundaryView() && s.lessons->boundaryView()->isVisibleTo(s.lessons));
         if (lesson.playground == "backprop") QVERIFY(s.lessons->backpropView() && s.lessons->lossSurfaceView());
         if (lesson.playground == "convolution") QVERIFY(s.lessons->convolutionView());
         if (lesson.playground == "overfit") QVERIFY(s.lessons->overfitView());
