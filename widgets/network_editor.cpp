@@ -243,6 +243,7 @@ void NetworkEditor::setNetwork(const Json& graphJson) {
 void NetworkEditor::zoom(double factor) { view_->scale(factor, factor); }
 
 bool NetworkEditor::exportDiagram(const QString& path) const {
+    scene_->setPalette(QWidget::palette());  // off screen the items read the scene's palette
     const QRectF r = scene_->itemsBoundingRect().adjusted(-20, -20, 20, 20);
     if (path.endsWith(".svg", Qt::CaseInsensitive)) {
         QSvgGenerator svg;

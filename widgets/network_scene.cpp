@@ -64,7 +64,7 @@ public:
         const bool bad = !status_.error.isEmpty();
         const QColor head = categoryColour(node_.type);
         // Card colours from the view's palette: light cards on a light desktop, dark on a dark one.
-        const QPalette pal = widget ? widget->palette() : QGuiApplication::palette();
+        const QPalette pal = widget ? widget->palette() : scene() ? scene()->palette() : QGuiApplication::palette();
         const bool dark = pal.color(QPalette::Base).lightnessF() < 0.5;
         const QColor card = dark ? pal.color(QPalette::Base).lighter(160) : QColor(250, 250, 250);
         const QColor text = pal.color(QPalette::Text), faint = dark ? QColor(180, 180, 180) : QColor(90, 90, 90);
@@ -126,7 +126,7 @@ public:
         f.setPointSizeF(f.pointSizeF() * 0.85);
         p->setFont(f);
         const QRectF box(mid.x() + 6, mid.y() - 9, 110, 18);
-        const QPalette pal = w ? w->palette() : QGuiApplication::palette();
+        const QPalette pal = w ? w->palette() : scene() ? scene()->palette() : QGuiApplication::palette();
         p->setPen(pal.color(QPalette::Text));
         p->drawText(box, Qt::AlignLeft | Qt::AlignVCenter, label_);
     }

@@ -3,7 +3,10 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <qcustomplot.h>
+
 #include "layer_palette.h"
+#include "learning_curve_plot.h"
 #include "layer_properties.h"
 #include "network_commands.h"
 #include "network_editor.h"
@@ -158,6 +161,53 @@ private slots:
         QFile svg(dir.filePath("net.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
         QVERIFY(svg.readAll().contains("<svg"));
+    }
+
+    void plotAndDiagramFollowThePalette() {
+        // A dark desktop palette: the learning-curve plot and the network diagram turn dark with
+        // readable text, and back to light (no white plot in a dark window).
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(45, 47, 50));
+        dark.setColor(QPalette::Base, QColor(30, 31, 34));
+        dark.setColor(QPalette::Text, QColor(225, 225, 225));
+        dark.setColor(QPalette::WindowText, QColor(225, 225, 225));
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(239, 239, 239));
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, Qt::black);
+        light.setColor(QPalette::WindowText, Qt::black);
+
+        LearningCurvePlot plot;
+        plot.resize(500, 350);
+        plot.appendEpoch(1, 1.0, 1.2, NAN, NAN);
+        plot.appendEpoch(2, 0.5, 0.7, NAN, NAN);
+        for (const QPalette& pal : {dark, light}) {
+            plot.setPalette(pal);
+            QCOMPARE(plot.plot()->axisRect()->backgroundBrush().color(), pal.color(QPalette::Base));
+            QCOMPARE(plot.plot()->xAxis->tickLabelColor(), pal.color(QPalette::Text));
+            QCOMPARE(plot.plot()->yAxis->labelColor(), pal.color(QPalette::Text));
+            plot.plot()->replot();
+            const QImage shot = plot.plot()->toPixmap(500, 300).toImage();
+            // Inside the axis rectangle, away from the curves: the palette's base colour.
+            const QRect r = plot.plot()->axisRect()->rect();
+            const QColor inside = shot.pixelColor(r.left() + 6, r.bottom() - 6);
+            QCOMPARE(inside.rgb(), pal.color(QPalette::Base).rgb());
+            QCOMPARE(QColor(shot.pixel(2, 2)).rgb(), pal.color(QPalette::Window).rgb());
+        }
+
+        NetworkEditor editor;
+        editor.addLayer("Input");
+        editor.addLayer("Dense");
+        editor.setPalette(dark);
+        QTemporaryDir dir;
+        QVERIFY(editor.exportDiagram(dir.filePath("dark.png")));
+        const QImage img(dir.filePath("dark.png"));
+        QCOMPARE(QColor(img.pixel(1, 1)).rgb(), dark.color(QPalette::Base).rgb());
+        // The cards are dark too (no white card with dark text on the dark scene).
+        int bright = 0, total = 0;
+        for (int y = 0; y < img.height(); y += 3)
+            for (int x = 0; x < img.width(); x += 3, ++total) bright += QColor(img.pixel(x, y)).lightness() > 235 ? 1 : 0;
+        QVERIFY2(bright < total / 50, qPrintable(QString("%1 of %2 samples near white").arg(bright).arg(total)));
     }
 };
 
