@@ -4,7 +4,7 @@ namespace deepfield::cli {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = {
-        {"train", "train a network on a table or an image folder and write a run directory", {"grey", "drop-missing", "help"}, runTrain},
+        {"train", "train a network on a table or an image folder and write a run directory", {"grey", "drop-missing", "adversarial", "help"}, runTrain},
         {"evaluate", "print a trained run's metrics on data as JSON", {"drop-missing", "help"}, runEvaluate},
         {"info", "describe a FITS, PNG or JPEG file: HDUs, shapes, blanks, statistics, WCS", {"json", "help"}, runInfo},
         {"simulate", "write a folder of simulated galaxies (FITS + labels.csv) for training", {"no-noise", "help"}, runSimulate},
