@@ -21,6 +21,7 @@
 #include "panels/data_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/generate_panel.h"
+#include "panels/image_to_image_panel.h"
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
 #include "training/training_controller.h"
@@ -107,6 +108,8 @@ MainWindow::MainWindow(QWidget* parent)
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
     addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
+    addPanel(new ImageToImagePanel([this] { return trainedModel(); }, [this] { return dataPanel_->dataset(); }),
+             tr("Image to image"), "ImageToImageDock");
     addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 
     connect(trainPanel_, &TrainPanel::startRequested, this, &MainWindow::startTraining);

@@ -155,9 +155,19 @@ void ImageTileGrid::render() {
             haveShared = true;
         }
     }
-    for (const ImageTile& t : tiles_)
+    for (const ImageTile& t : tiles_) {
+        if (t.signedValues && t.image.rank() >= 2 && !t.image.empty()) {
+            const int h = t.image.dim(-2), w = t.image.dim(-1);
+            const std::vector<std::uint8_t> rgb = applyColormap(
+                symmetricUnit(t.image.data(), std::size_t(h) * w, t.signedLimit), Colormap::CoolWarm);
+            QImage img(w, h, QImage::Format_RGB888);
+            for (int r = 0; r < h; ++r) std::copy_n(rgb.data() + std::size_t(r) * w * 3, w * 3, img.scanLine(r));
+            rendered_.push_back(img);
+            continue;
+        }
         rendered_.push_back(renderFloatImage(t.image, interval_, stretch_, colormap_, blueFirst_,
                                              haveShared ? &shared : nullptr));
+    }
 }
 
 QImage ImageTileGrid::renderedTile(int i) const {

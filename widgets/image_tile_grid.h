@@ -22,6 +22,10 @@ struct ImageTile {
     Tensor mask;        // optional (1, H, W) or (H, W): > 0.5 is drawn as overlay + contour
     bool highlighted = false;
     bool dimmed = false;
+    // Signed data (residuals): channel 0 through the diverging coolwarm map, symmetric about 0
+    // (limit: the largest |value| when 0).
+    bool signedValues = false;
+    float signedLimit = 0.0f;
 };
 
 class ImageTileGrid : public QWidget {
