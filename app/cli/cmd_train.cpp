@@ -58,6 +58,11 @@ image targets (folders from 'deepfield-cli simulate'; --model unet-clumps or aut
   --target sharp          deconvolution → the sharp image (mse)
   --depth N               levels of the image template, default 3
   --base-filters N        filters of its first level (doubled per level), default 16
+  --output-activation A   last layer of the template: relu (non-negative images), sigmoid, linear, tanh;
+                          default sigmoid for mask, linear otherwise
+  --adversarial           pix2pix: the generator also fools a patch discriminator on (input, output)
+                          pairs; loss λ·L1 + w·BCE (not for mask)
+  --l1-weight L           λ, default 100;  --adv-weight W  w, default 1
   --out DIR               run folder: model.json, weights.safetensors, history.csv, metrics.json
 )";
 
@@ -135,7 +140,8 @@ int runTrain(Args& args) {
         return trainOnImageFolder({model, dataPath, testPath, out, target, task, optimizerName, lossName, testSplit,
                                    validationSplit, to, oo, images});
     if (images.imageOnlyOptionGiven)
-        throw UsageError("--crop, --image-size, --grey, --bands, --stretch and --augment apply to image folders; --data '" +
+        throw UsageError("--crop, --image-size, --grey, --bands, --stretch, --augment, --output-activation and --adversarial "
+                         "apply to image folders; --data '" +
                          dataPath + "' is a table");
     if (task != "" && task != "classification" && task != "regression")
         throw UsageError("option --task must be classification or regression, got '" + task + "'");

@@ -96,8 +96,20 @@ ImageDataArgs readImageDataArgs(Args& args) {
     a.augment = args.getList("augment");
     a.depth = args.getInt("depth", 0, 1);
     a.baseFilters = args.getInt("base-filters", 0, 1);
+    a.outputActivation = args.get("output-activation", "");
+    if (!a.outputActivation.empty() && a.outputActivation != "relu" && a.outputActivation != "sigmoid" &&
+        a.outputActivation != "linear" && a.outputActivation != "tanh")
+        throw UsageError("option --output-activation must be relu, sigmoid, linear or tanh, got '" +
+                         a.outputActivation + "'");
+    a.adversarial = args.flag("adversarial");
+    const bool pixOptions = args.has("adv-weight") || args.has("l1-weight");
+    a.advWeight = args.getDouble("adv-weight", 1.0);
+    a.l1Weight = args.getDouble("l1-weight", 100.0);
+    if (!(a.advWeight >= 0) || !(a.l1Weight >= 0)) throw UsageError("options --adv-weight and --l1-weight must be ≥ 0");
+    if (pixOptions && !a.adversarial) throw UsageError("--adv-weight and --l1-weight need --adversarial");
     a.imageOnlyOptionGiven = !a.crop.empty() || a.imageSize > 0 || a.grey || !a.bands.empty() ||
-                             args.has("stretch") || !a.augment.empty() || a.depth > 0 || a.baseFilters > 0;
+                             args.has("stretch") || !a.augment.empty() || a.depth > 0 || a.baseFilters > 0 ||
+                             !a.outputActivation.empty() || a.adversarial;
     return a;
 }
 

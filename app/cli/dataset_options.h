@@ -47,6 +47,10 @@ struct ImageDataArgs {
     std::vector<std::string> augment;  // --augment rot90,flip,rotate,shift,zoom,noise
     int depth = 0;                     // --depth N: levels of unet-clumps / autoencoder (image templates)
     int baseFilters = 0;               // --base-filters N: their first level's filters
+    std::string outputActivation;      // --output-activation relu|sigmoid|linear|tanh ("": the target's default)
+    bool adversarial = false;          // --adversarial: pix2pix (L1 + a patch discriminator) for image targets
+    double advWeight = 1.0;            // --adv-weight W: weight of the adversarial term
+    double l1Weight = 100.0;           // --l1-weight L: λ of the L1 term
     bool imageOnlyOptionGiven = false;
 };
 ImageDataArgs readImageDataArgs(Args& args);

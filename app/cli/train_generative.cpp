@@ -172,6 +172,9 @@ int trainGenerative(Args& args) {
     args.finish();
     if (!(lr > 0)) throw UsageError("option --lr must be positive");
     if (!images.augment.empty()) throw UsageError("--augment is not used by generative training");
+    if (images.adversarial || !images.outputActivation.empty())
+        throw UsageError("--adversarial and --output-activation apply to image targets (--target central, sharp, "
+                         "bulge-disk, mask), not to generative models");
 
     RunWriter run(out);
     PreprocessSpec spec = imageFolderOptions(images, data, "").preprocess;

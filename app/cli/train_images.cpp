@@ -11,6 +11,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/augment.h"
+#include "generative/gan.h"
+#include "generative/patch_discriminator.h"
 #include "graph/templates.h"
 #include "image_target_kinds.h"
 #include "image_targets.h"
@@ -48,6 +50,11 @@ Graph imageModel(const std::string& model, const Shape& input, int outputs) {
 // Image targets (mask, bulge-disk, central, sharp): an image-to-image network, see image_targets.h.
 int trainImageTargets(const ImageTrainRequest& r) {
     const bool seg = isSegmentationTarget(r.target);
+    if (r.images.adversarial && seg)
+        throw UsageError("--adversarial trains image regressions (--target central, sharp, bulge-disk); for the mask "
+                         "use --loss dice or binary_crossentropy");
+    if (r.images.adversarial && !r.loss.empty())
+        throw UsageError("--adversarial sets the generator loss (λ·L1 + w·BCE: --l1-weight, --adv-weight); leave out --loss");
     if (!r.task.empty() && r.task != (seg ? "segmentation" : "regression"))
         throw UsageError("--target " + r.target + " trains a " + (seg ? "segmentation" : "regression of images") +
                          "; leave out --task " + r.task);
@@ -97,7 +104,8 @@ int trainImageTargets(const ImageTrainRequest& r) {
         o.outputs = out[0];
         o.depth = r.images.depth;
         o.baseFilters = r.images.baseFilters;
-        o.finalActivation = findImageTarget(r.target)->finalActivation();
+        o.finalActivation = r.images.outputActivation.empty() ? findImageTarget(r.target)->finalActivation()
+                                                               : r.images.outputActivation;
         graph = makeTemplate(r.model, o);
     } else {
         namespace fs = std::filesystem;
@@ -105,6 +113,9 @@ int trainImageTargets(const ImageTrainRequest& r) {
         if (!fs::exists(r.model, ec))
             throw UsageError("--target " + r.target + " needs an image-to-image network: --model unet-clumps, "
                              "autoencoder or a network JSON file; got '" + r.model + "'");
+        if (!r.images.outputActivation.empty())
+            throw UsageError("--output-activation applies to the templates unet-clumps and autoencoder; the network "
+                             "file '" + r.model + "' sets its own last layer");
         const std::string path = fs::is_directory(r.model, ec) ? (fs::path(r.model) / "model.json").string() : r.model;
         graph = Graph::fromJson(Json::parse(readFile(path)));
         graph.build();
@@ -116,7 +127,7 @@ int trainImageTargets(const ImageTrainRequest& r) {
     graph.build();
     graph.reset(r.train.seed);
     const ImageTargetKind& kind = *findImageTarget(r.target);
-    const auto loss = makeLoss(r.loss.empty() ? kind.losses().front() : r.loss);
+    const auto loss = makeLoss(r.loss.empty() ? (r.images.adversarial ? "mae" : kind.losses().front()) : r.loss);
     const auto optimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
     TrainOptions to = r.train;
     to.metrics = kind.metrics();
@@ -130,9 +141,32 @@ int trainImageTargets(const ImageTrainRequest& r) {
               << graph.parameterCount() << " parameters; loss " << loss->name() << ", " << optimizer->name() << " lr "
               << r.optimizerOptions.learningRate << ", batch " << to.batchSize << ", " << to.epochs << " epochs, seed "
               << to.seed << std::endl;
-    Trainer trainer(graph, *loss, *optimizer, to);
     EpochPrinter printer(to.epochs);
-    const History history = trainer.fit(*train, val.get(), &printer);
+    History history;
+    Json adversarial;
+    if (r.images.adversarial) {
+        // pix2pix: G minimises λ·L1 + w·BCE(D(x, G(x)), 1); D a patch discriminator on (input, output) pairs.
+        Graph disc = makePatchDiscriminator(Shape{in[0] + out[0], in[1], in[2]},
+                                            r.images.baseFilters ? r.images.baseFilters : 16);
+        disc.reset(r.train.seed + 1);
+        const auto discOptimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
+        Pix2PixOptions po;
+        po.epochs = to.epochs;
+        po.batchSize = to.batchSize > 0 ? to.batchSize : train->size();
+        po.seed = to.seed;
+        po.adversarial = true;
+        po.l1Weight = float(r.images.l1Weight);
+        po.adversarialWeight = float(r.images.advWeight);
+        std::cout << "adversarial (pix2pix): generator loss " << po.l1Weight << "·L1 + " << po.adversarialWeight
+                  << "·BCE against a patch discriminator of " << disc.parameterCount() << " parameters" << std::endl;
+        Pix2PixTrainer trainer(graph, &disc, *optimizer, discOptimizer.get(), po);
+        history = trainer.fit(*train, val.get(), &printer);
+        adversarial = Json{{"variant", "pix2pix"}, {"l1_weight", po.l1Weight}, {"adversarial_weight", po.adversarialWeight},
+                           {"discriminator", "patch"}, {"discriminator_parameters", disc.parameterCount()}};
+    } else {
+        Trainer trainer(graph, *loss, *optimizer, to);
+        history = trainer.fit(*train, val.get(), &printer);
+    }
     if (history.diverged) throw Error(history.stopReason + " No run was written.");
 
     Json modelJson = graph.toJson();
@@ -141,6 +175,8 @@ int trainImageTargets(const ImageTrainRequest& r) {
                                    *optimizer, r.optimizerOptions, history);
     if (r.images.depth) training["depth"] = r.images.depth;
     if (r.images.baseFilters) training["base_filters"] = r.images.baseFilters;
+    if (!r.images.outputActivation.empty()) training["output_activation"] = r.images.outputActivation;
+    if (!adversarial.is_null()) training["adversarial"] = adversarial;
     modelJson["training"] = training;
     Json metrics;
     if (test) metrics = imageEvaluationJson(graph, *test, r.target);
@@ -155,6 +191,9 @@ int trainOnImageFolder(const ImageTrainRequest& r) {
                          "sharp (a folder from 'deepfield-cli simulate')");
     if (r.images.depth || r.images.baseFilters)
         throw UsageError("--depth and --base-filters apply to the image templates unet-clumps and autoencoder");
+    if (r.images.adversarial || !r.images.outputActivation.empty())
+        throw UsageError("--adversarial and --output-activation apply to image targets (--target mask, bulge-disk, "
+                         "central or sharp)");
     if (r.task == "regression")
         throw UsageError("image folders train classifiers here; --task regression needs numeric targets (not yet)");
     const AugmentSpec augment = parseAugmentations(r.images.augment);

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -102,6 +103,54 @@ private slots:
         QVERIFY(ev.contains("confusion_matrix"));
     }
 
+    void adversarialVariant() {
+        // pix2pix from the CLI: the run records the variant and its weights, the history has the
+        // discriminator's columns, and evaluate reads the run like a plain one.
+        const QString data = simulate("deconvolution");
+        const QString run = tmp_.filePath("run-adv");
+        const Result r = runCli({"train", "--model", "unet-clumps", "--data", data, "--target", "sharp", "--depth", "2",
+                                 "--base-filters", "4", "--epochs", "2", "--batch-size", "8", "--test-split", "0.25",
+                                 "--adversarial", "--adv-weight", "0.5", "--l1-weight", "50", "--out", run});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QVERIFY2(r.out.contains("adversarial (pix2pix): generator loss 50·L1 + 0.5·BCE"), qPrintable(r.out));
+        const QJsonObject adv = readJson(run + "/model.json")["training"].toObject()["adversarial"].toObject();
+        QCOMPARE(adv["variant"].toString(), QString("pix2pix"));
+        QCOMPARE(adv["adversarial_weight"].toDouble(), 0.5);
+        QCOMPARE(adv["l1_weight"].toDouble(), 50.0);
+        QVERIFY(adv["discriminator_parameters"].toInt() > 0);
+        QFile history(run + "/history.csv");
+        QVERIFY(history.open(QIODevice::ReadOnly));
+        const QString header = QString::fromUtf8(history.readLine());
+        QVERIFY2(header.contains("d_loss") && header.contains("g_adv"), qPrintable(header));
+        const QJsonObject metrics = readJson(run + "/metrics.json");
+        QCOMPARE(metrics["n"].toInt(), 6);
+        QVERIFY(metrics["mse"].toDouble() > 0 && metrics.contains("mse_ratio"));
+        const Result e = runCli({"evaluate", "--run", run, "--data", data});
+        QVERIFY2(e.code == 0, qPrintable(e.err));
+        QCOMPARE(QJsonDocument::fromJson(e.out.toUtf8()).object()["n"].toInt(), 24);
+    }
+
+    void outputActivation_data() {
+        QTest::addColumn<QString>("activation");
+        QTest::addColumn<QString>("lastType");
+        QTest::newRow("relu") << "relu" << "ReLU";
+        QTest::newRow("sigmoid") << "sigmoid" << "Sigmoid";
+        QTest::newRow("default: linear") << "" << "Conv2D";
+    }
+    void outputActivation() {
+        QFETCH(QString, activation);
+        QFETCH(QString, lastType);
+        const QString run = tmp_.filePath("run-act-" + activation);
+        QStringList args{"train", "--model", "unet-clumps", "--data", simulate("bulge-disk"), "--target", "bulge-disk",
+                         "--depth", "2", "--base-filters", "4", "--epochs", "1", "--batch-size", "8", "--out", run};
+        if (!activation.isEmpty()) args << "--output-activation" << activation;
+        const Result r = runCli(args);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const QJsonObject model = readJson(run + "/model.json");
+        QCOMPARE(model["layers"].toArray().last().toObject()["type"].toString(), lastType);
+        QCOMPARE(model["training"].toObject()["output_activation"].toString(), activation);
+    }
+
     void rejectsMismatches_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QStringList>("extra");
@@ -116,6 +165,14 @@ private slots:
                                                              << "maps images to images";
         QTest::newRow("depth too large for 16 px") << "clumps" << QStringList{"--target", "mask", "--depth", "5"}
                                                    << "multiples of 32";
+        QTest::newRow("adversarial mask") << "clumps" << QStringList{"--target", "mask", "--adversarial"}
+                                          << "--adversarial trains image regressions";
+        QTest::newRow("adv-weight alone") << "blends" << QStringList{"--target", "central", "--adv-weight", "2"}
+                                          << "need --adversarial";
+        QTest::newRow("unknown output activation") << "blends" << QStringList{"--target", "central", "--output-activation", "softplus"}
+                                                   << "--output-activation must be relu, sigmoid, linear or tanh";
+        QTest::newRow("adversarial classifier") << "clumps" << QStringList{"--model", "cnn-morphology", "--adversarial"}
+                                                << "apply to image targets";
     }
     void rejectsMismatches() {
         QFETCH(QString, kind);
