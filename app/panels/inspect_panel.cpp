@@ -66,7 +66,10 @@ InspectPanel::InspectPanel(MainWindow* window, QWidget* parent)
     });
 
     if (window_) {
-        connect(window_, &MainWindow::modelChanged, this, [this] { setModel(window_->trainedModel()); });
+        connect(window_, &MainWindow::modelChanged, this, [this] {
+            pullDataset();  // the validation split of the run that made the model
+            setModel(window_->trainedModel());
+        });
         connect(window_->dataPanel(), &DataPanel::datasetChanged, this, &InspectPanel::pullDataset);
         connect(window_->dataPanel()->thumbnails(), &widgets::ThumbnailGrid::imageActivated, this,
                 [this](int i) { sample_->setValue(i); });

@@ -78,6 +78,7 @@ void KernelsTab::setModel(std::shared_ptr<Graph> model) {
 void KernelsTab::setLayer(const QString& name) { layer_->setCurrentText(name); }
 QString KernelsTab::layer() const { return layer_->currentText(); }
 bool KernelsTab::following() const { return follow_->isChecked(); }
+void KernelsTab::setFollowing(bool on) { follow_->setChecked(on); }
 QString KernelsTab::statisticsText() const { return stats_->text(); }
 
 void KernelsTab::refresh() {
@@ -96,6 +97,13 @@ void KernelsTab::refresh() {
 
 void KernelsTab::showSnapshot(std::shared_ptr<const TensorFile> weights) {
     if (!following() || !weights) return;
+    if (layer_->currentIndex() < 0) {
+        // No trained model yet (the first run): take the layers from the snapshot itself.
+        QSignalBlocker block(layer_);
+        for (const auto& [name, t] : weights->tensors)
+            if (t.rank() == 4 && name.size() > 7 && name.compare(name.size() - 7, 7, "/kernel") == 0)
+                layer_->addItem(QString::fromStdString(name.substr(0, name.size() - 7)));
+    }
     const auto it = weights->tensors.find(layer_->currentText().toStdString() + "/kernel");
     if (it == weights->tensors.end() || it->second.rank() != 4) return;
     ++snapshots_;

@@ -28,6 +28,7 @@ public:
     void setLayer(const QString& name);
     QString layer() const;
     bool following() const;
+    void setFollowing(bool on);
     widgets::KernelGrid* grid() const { return grid_; }
     widgets::HistogramView* histogram() const { return histogram_; }
     QString statisticsText() const;
