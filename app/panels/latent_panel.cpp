@@ -115,6 +115,7 @@ VaeTrainSettings LatentPanel::trainSettings() const {
     s.latent = latentDim_->value();
     s.beta = float(beta_->value());
     s.epochs = epochs_->value();
+    s.klWarmupEpochs = klWarmup_->value();
     s.learningRate = learningRate_->value();
     s.imageSize = imageSize_->value();
     s.baseFilters = baseFilters_->value();
@@ -126,6 +127,7 @@ void LatentPanel::setTrainSettings(const VaeTrainSettings& s) {
     latentDim_->setValue(s.latent);
     beta_->setValue(s.beta);
     epochs_->setValue(s.epochs);
+    klWarmup_->setValue(s.klWarmupEpochs);
     learningRate_->setValue(s.learningRate);
     imageSize_->setValue(s.imageSize);
     baseFilters_->setValue(s.baseFilters);

@@ -131,7 +131,7 @@ private:
     std::shared_ptr<std::vector<VaeTrainProgress>> lossQueue_;
 
     widgets::LatentScatter* scatter_;
-    QSpinBox *latentDim_, *epochs_, *imageSize_, *baseFilters_, *gridStepsBox_, *pathSteps_;
+    QSpinBox *latentDim_, *epochs_, *klWarmup_, *imageSize_, *baseFilters_, *gridStepsBox_, *pathSteps_;
     QDoubleSpinBox *beta_, *learningRate_;
     QCheckBox *grey_, *gridBox_;
     QPushButton *trainButton_, *openButton_, *cancelButton_;

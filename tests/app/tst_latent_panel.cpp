@@ -22,6 +22,9 @@
 #include "panels/latent/latent_model.h"
 #include "panels/latent_panel.h"
 #include "latent_scatter.h"
+#include "main_window.h"
+
+#include <QDockWidget>
 
 using namespace deepfield;
 using deepfield::app::DataPanel;
@@ -279,6 +282,57 @@ private slots:
         // A file that is not a run: a message naming it, no crash.
         QVERIFY(!panel.openRun(dir.filePath("nothing")));
         QVERIFY(panel.statusText().contains("nothing"));
+    }
+
+    // The studio has the panel as a dock; with DEEPFIELD_SCREENSHOT_DIR set, the README's pictures
+    // are taken from it: a VAE trained on the built-in 1,200 simulated galaxies, coloured by class.
+    void mainWindowHasTheLatentDock() {
+        app::MainWindow w;
+        w.setOfferRecovery(false);
+        auto* dock = w.findChild<QDockWidget*>("LatentDock");
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), QString("Latent space"));
+        auto* panel = dock->findChild<LatentPanel*>();
+        QVERIFY(panel);
+        const QString dir = qEnvironmentVariable("DEEPFIELD_SCREENSHOT_DIR");
+        if (!dir.isEmpty()) {
+            w.resize(1600, 1000);
+            w.show();
+            dock->raise();
+            // docs/demonstrations.md's VAE recipe: g, r, i galaxies of 32×32, β 0.5, KL warm-up 3.
+            w.dataPanel()->setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 1600},
+                                          {"size", 32}, {"bands", {"g", "r", "i"}}, {"seed", 1}});
+            w.dataPanel()->waitUntilLoaded();
+            app::VaeTrainSettings s;
+            s.epochs = 15;
+            s.imageSize = 32;
+            s.baseFilters = 16;
+            s.beta = 0.5f;
+            s.klWarmupEpochs = 3;
+            s.learningRate = 0.002;
+            s.grey = false;
+            panel->setTrainSettings(s);
+            panel->trainVae(panel->trainSettings());
+            panel->waitUntilIdle();
+            auto* sc = panel->scatter();
+            int lo = 0, hi = 0;
+            for (int i = 0; i < sc->pointCount(); ++i) {
+                if (sc->point(i).x() < sc->point(lo).x()) lo = i;
+                if (sc->point(i).x() > sc->point(hi).x()) hi = i;
+            }
+            panel->clickAt(sc->point(lo), lo);
+            panel->clickAt(sc->point(hi), hi);
+            panel->hoverPoint(hi);
+            const QRectF v = sc->visibleRegion();
+            panel->clickAt(QPointF(v.left() + 0.3 * v.width(), v.top() + 0.8 * v.height()));
+            panel->waitUntilIdle();
+            QVERIFY(w.grab().save(dir + "/latent-space.png"));
+            panel->setGridVisible(true);
+            panel->waitUntilIdle();
+            QVERIFY(w.grab().save(dir + "/latent-grid.png"));
+            panel->setGridVisible(false);
+        }
+        w.discardChanges();
     }
 
     void cleanupTestCase() {

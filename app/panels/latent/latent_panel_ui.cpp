@@ -37,6 +37,9 @@ void LatentPanel::buildUi() {
     epochs_ = new QSpinBox;
     epochs_->setRange(1, 1000);
     epochs_->setValue(10);
+    klWarmup_ = new QSpinBox;
+    klWarmup_->setRange(0, 100);
+    klWarmup_->setToolTip(tr("KL annealing: the KL term's weight rises from 0 to 1 over these epochs"));
     learningRate_ = new QDoubleSpinBox;
     learningRate_->setDecimals(5);
     learningRate_->setRange(1e-5, 1.0);
@@ -55,6 +58,7 @@ void LatentPanel::buildUi() {
     mf->addRow(tr("Latent dimension"), latentDim_);
     mf->addRow(tr("β (KL weight)"), beta_);
     mf->addRow(tr("Epochs"), epochs_);
+    mf->addRow(tr("KL warm-up epochs"), klWarmup_);
     mf->addRow(tr("Learning rate"), learningRate_);
     mf->addRow(tr("Image size"), imageSize_);
     mf->addRow(tr("Base filters"), baseFilters_);
@@ -80,6 +84,10 @@ void LatentPanel::buildUi() {
     lossPlot_->graph(1)->setName(tr("β·KL"));
     lossPlot_->legend->setVisible(true);
     lossPlot_->legend->setFont(QFont(font().family(), 7));
+    lossPlot_->legend->setBrush(QColor(255, 255, 255, 180));
+    lossPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    lossPlot_->yAxis->setScaleType(QCPAxis::stLogarithmic);  // reconstruction and β·KL differ by orders
+    lossPlot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     lossPlot_->xAxis->setLabel(tr("epoch"));
     mf->addRow(lossPlot_);
     cl->addWidget(model);

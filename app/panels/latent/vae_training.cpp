@@ -77,6 +77,7 @@ VaeModel trainVae(std::shared_ptr<const Dataset> data, const VaeTrainSettings& s
     o.batchSize = s.batchSize;
     o.seed = s.seed;
     o.beta = s.beta;
+    o.klWarmupEpochs = s.klWarmupEpochs;
     TrainControl control;
     Reporter reporter(model, s, report, cancel, control);
     History h = VaeTrainer(model, *opt, o).fit(*adapted, nullptr, &reporter, &control);

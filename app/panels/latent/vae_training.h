@@ -15,6 +15,7 @@ namespace deepfield::app {
 struct VaeTrainSettings {
     int latent = 2;
     float beta = 1.0f;
+    int klWarmupEpochs = 0;  // KL annealing: the KL weight rises from 0 to 1 over these epochs
     int epochs = 10;
     double learningRate = 1e-3;
     int batchSize = 32;
