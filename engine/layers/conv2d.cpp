@@ -109,7 +109,7 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
 
     const ConstMatrixMap W(kernel_.data(), F, K);
     const bool parallel = N > 1 && double(N) * F * K * P > kParallelMinFlops;  // one sample: no team to start
-#pragma omp parallel for schedule(static) if (parallel)
+#pragma omp parallel for schedule(dynamic) if (parallel)
     for (int n = 0; n < N; ++n) {
         const float* col = x.sample(n);
         if (!pointwise) {
@@ -138,11 +138,10 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     const bool pointwise = geom_.isPointwise();
     const bool cached = cachedInput_ == x.data() && colCache_.batch() == N;
     grads_.prepare(N, wantParams ? std::size_t(F) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
-    const int chunks = grads_.chunks();
-    scratch_.resize(static_cast<std::size_t>(std::max(omp_get_max_threads(), chunks)));
+    scratch_.resize(static_cast<std::size_t>(omp_get_max_threads()));
     if (wantParams && !pointwise && !cached)
         for (Tensor& s : scratch_) s.resize({K, P});
-    dcol_.resize(pointwise || !dx ? 0 : static_cast<std::size_t>(chunks));
+    dcol_.resize(pointwise || !dx ? 0 : scratch_.size());
     for (Tensor& t : dcol_) t.resize({K, P});
     if (dx) dx->resizeLike(x);
 
@@ -159,7 +158,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
             } else {
-                MatrixMap dC = dcol_[std::size_t(c)].matrix(K, P);
+                MatrixMap dC = dcol_[std::size_t(omp_get_thread_num())].matrix(K, P);
                 dC.noalias() = W.transpose() * dY;
                 col2im(dC.data(), geom_, dx->sample(n));
             }

@@ -57,7 +57,7 @@ private:
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
     bool parameterGradients_ = true;
     std::vector<Tensor> scratch_;         // per thread: (C·kh·kw, Ho·Wo)
-    std::vector<Tensor> dcol_;            // per chunk: ∂L/∂col (C·kh·kw, Ho·Wo)
+    std::vector<Tensor> dcol_;            // per thread: ∂L/∂col (C·kh·kw, Ho·Wo)
     ChunkedGradients grads_;              // per chunk of samples: dW (filters, C·kh·kw), db (filters)
 };
 

@@ -145,7 +145,7 @@ void Conv2DTranspose::forward(const Tensor& x, Tensor& y, Mode) {
 
     const ConstMatrixMap Wt(kernel_.data(), C, K);
     const bool parallel = double(N) * C * K * P > kParallelMinFlops;
-#pragma omp parallel for schedule(static) if (parallel)
+#pragma omp parallel for schedule(dynamic) if (parallel)
     for (int n = 0; n < N; ++n) {
         const ConstMat X(x.sample(n), C, P);
         float* out = y.sample(n);
@@ -171,7 +171,7 @@ void Conv2DTranspose::backward(const Tensor& x, const Tensor&, const Tensor& dy,
     const int outPlane = geom_.height * geom_.width;
     const bool pointwise = geom_.isPointwise();
     grads_.prepare(N, wantParams ? std::size_t(C) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
-    scratch_.resize(static_cast<std::size_t>(std::max(omp_get_max_threads(), grads_.chunks())));
+    scratch_.resize(static_cast<std::size_t>(omp_get_max_threads()));
     if (!pointwise)
         for (Tensor& s : scratch_) s.resize({K, P});
     if (dx) dx->resizeLike(x);

@@ -162,6 +162,8 @@ void col2im(const float* col, const WindowGeometry& g, float* dx) {
 
 void ChunkedGradients::prepare(int samples, std::size_t kernelSize, std::size_t biasSize) {
     samples_ = samples;
+    // One chunk per thread: the chunk boundaries fix the summation order, and with it the
+    // rounding of every trained network (tests compare trained results across versions).
     chunks_ = std::max(1, std::min(samples, omp_get_max_threads()));
     kernelSize_ = kernelSize;
     biasSize_ = biasSize;
@@ -178,7 +180,7 @@ void ChunkedGradients::addTo(Tensor& kernelGrad, Tensor* biasGrad) const {
 }
 
 void ChunkedGradients::run(bool parallel, const std::function<void(int chunk)>& body) const {
-#pragma omp parallel for schedule(static, 1) if (parallel && chunks_ > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (parallel && chunks_ > 1)
     for (int c = 0; c < chunks_; ++c) body(c);
 }
 

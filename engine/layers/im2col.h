@@ -70,7 +70,8 @@ public:
     float* bias(int chunk) { return bias_.data() + std::size_t(chunk) * biasSize_; }
     // kernelGrad += Σ_chunks kernel partials (in chunk order); likewise the bias when given.
     void addTo(Tensor& kernelGrad, Tensor* biasGrad) const;
-    // body(chunk) for every chunk, on OpenMP threads when `parallel` (chunk c on thread c).
+    // body(chunk) for every chunk, on OpenMP threads (dynamically) when `parallel`; per-thread
+    // scratch inside body is indexed by omp_get_thread_num().
     void run(bool parallel, const std::function<void(int chunk)>& body) const;
 
 private:
