@@ -7,17 +7,25 @@
 //   radialProfileOfAGenerator      the profile comparison on real data: held-out galaxies match the
 //                                  training set's mean profile within 20 % inside 2 Re, while a
 //                                  generator that only makes noise, or galaxies twice too large, does not.
+//   pix2pixBeatsInput              the adversarial (pix2pix) U-Net on simulated blends and deconvolution
+//                                  (32×32 centres, one band): held-out MSE at least halved against the
+//                                  input, with the discriminator's loss recorded every epoch.
 #include <QtTest>
 
 #include <cmath>
 
+#include "core/error.h"
+#include "data/preprocess.h"
 #include "data/simulator.h"
+#include "generative/gan.h"
 #include "generative/latent.h"
+#include "generative/patch_discriminator.h"
 #include "generative/loop.h"
 #include "generative/radial_profile.h"
 #include "generative/vae.h"
 #include "graph/templates.h"
 #include "train/optimizer.h"
+#include "train/segmentation.h"
 
 using namespace deepfield;
 
@@ -41,6 +49,29 @@ Set simulateMorphology(int first, int count, int size) {
     }
     scaleImages(s.x, ScaleRange::Unit);
     return s;
+}
+
+// Regression pairs of simulated `kind` galaxies (r band, 64×64 cropped to the central 32×32),
+// input and target divided by one per-image scale as the CLI does.
+std::shared_ptr<TensorDataset> simulatePairs(SimKind kind, const std::string& target, int first, int count) {
+    SimOptions o;
+    o.kind = kind;
+    o.size = 64;
+    o.bands = {"r"};
+    o.seed = 21;
+    const auto gals = simulateGalaxies(o, first, count);
+    Tensor x({count, 1, 32, 32}), y({count, 1, 32, 32});
+    for (int i = 0; i < count; ++i) {
+        const SimulatedGalaxy& g = gals[std::size_t(i)];
+        Tensor xi = centerCrop(g.image, 32), yi;
+        for (const auto& [name, t] : g.targets)
+            if (name == target) yi = centerCrop(t, 32);
+        if (yi.size() != xi.size()) throw Error("the simulator gave no '" + target + "' image");
+        scaleImagePair(xi, &yi);
+        std::copy_n(xi.data(), xi.size(), x.sample(i));
+        std::copy_n(yi.data(), yi.size(), y.sample(i));
+    }
+    return std::make_shared<TensorDataset>(x, y);
 }
 }  // namespace
 
@@ -101,6 +132,46 @@ private slots:
                         big.sample(n)[(std::size_t(ch) * size + i) * size + j] = train.x.sample(n)[(std::size_t(ch) * size + si) * size + sj];
                     }
         QVERIFY(compareProfiles(reference, meanRadialProfile(big)).maxRelativeDifference > 0.3);
+    }
+
+    void pix2pixBeatsInput_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("target");
+        QTest::newRow("blends → central") << int(SimKind::Blends) << "central";
+        QTest::newRow("deconvolution → sharp") << int(SimKind::Deconvolution) << "sharp";
+    }
+    void pix2pixBeatsInput() {
+        QFETCH(int, kind);
+        QFETCH(QString, target);
+        const auto train = simulatePairs(SimKind(kind), target.toStdString(), 0, 256);
+        const auto test = simulatePairs(SimKind(kind), target.toStdString(), 100000, 48);
+        TemplateOptions t;
+        t.inputShape = {1, 32, 32};
+        t.outputs = 1;
+        t.depth = 2;
+        t.baseFilters = 8;
+        t.finalActivation = "linear";
+        Graph g = makeTemplate("unet-clumps", t);
+        g.build();
+        g.reset(7);
+        Graph d = makePatchDiscriminator({2, 32, 32}, 8);
+        d.reset(8);
+        QCOMPARE(d.outputShapes()[0], (Shape{1, 8, 8}));
+        OptimizerOptions oo;
+        oo.learningRate = 2e-3;
+        const auto go = makeOptimizer("adam", oo), dopt = makeOptimizer("adam", oo);
+        Pix2PixOptions o;
+        o.epochs = 8;
+        o.batchSize = 16;
+        o.seed = 3;
+        Pix2PixTrainer trainer(g, &d, *go, dopt.get(), o);
+        const History h = trainer.fit(*train, test.get());
+        QCOMPARE(h.stopReason, std::string("completed"));
+        for (const EpochStats& e : h.epochs) QVERIFY(std::isfinite(e.trainMetrics.at("d_loss")) && e.trainMetrics.at("d_loss") > 0);
+        const auto [out, in] = trainer.meanSquaredErrors(*test);
+        qInfo("%s (pix2pix): held-out MSE input→truth %.4f, output→truth %.4f (ratio %.3f)", qPrintable(target), in, out,
+              out / in);
+        QVERIFY2(out <= 0.5 * in, qPrintable(QString("%1 vs %2").arg(out).arg(in)));
     }
 };
 
