@@ -58,6 +58,18 @@ LatentPanel::LatentPanel(DataPanel* data, QWidget* parent)
         if (gridBox_->isChecked()) gridTimer_->start();
     });
 
+    // New images in the Data panel are encoded by the current model.
+    connect(data_, &DataPanel::datasetChanged, this, [this] {
+        if (model_ && data_->dataset()) {
+            projectTask_->cancel();
+            projectTask_->waitForFinished();
+            projected_.reset();
+            selection_.clear();
+            codes_ = LatentCodes{};
+            projection_ = Projection();
+            startEncoding();
+        }
+    });
     connect(trainTask_, &BackgroundTask::progressed, this, [this](const QString&, int done, int total) {
         progress_->setRange(0, total);
         progress_->setValue(done);
@@ -78,12 +90,17 @@ LatentPanel::LatentPanel(DataPanel* data, QWidget* parent)
         progress_->setValue(done);
     });
     connect(encodeTask_, &BackgroundTask::finished, this, [this](const QString& error, bool cancelled) {
-        if (!error.isEmpty() || cancelled || !encodedCodes_) {
+        // A newer encoding replaced this one, or its result was taken already.
+        if (encodeTask_->isRunning() || !encodedCodes_) return;
+        if (!error.isEmpty() || cancelled) {
+            encodedCodes_.reset();
             setStatus(cancelled ? tr("Encoding cancelled.") : tr("Encoding failed: %1").arg(error));
             return;
         }
         codes_ = std::move(*encodedCodes_);
         numeric_ = std::move(*encodedNumeric_);
+        encodedCodes_.reset();
+        projection_ = Projection();  // computed afresh for these codes by showCodes()
         setStatus(tr("%1 images encoded to a %2-D latent space by %3.")
                       .arg(codes_.mu.batch())
                       .arg(model_->latentDim())
@@ -96,11 +113,15 @@ LatentPanel::LatentPanel(DataPanel* data, QWidget* parent)
         progress_->setValue(done);
     });
     connect(projectTask_, &BackgroundTask::finished, this, [this](const QString& error, bool cancelled) {
-        if (!error.isEmpty() || cancelled || !projected_) {
+        if (projectTask_->isRunning() || !projected_) return;  // replaced by a newer projection, or taken
+        if (!error.isEmpty() || cancelled) {
+            projected_.reset();
             setStatus(cancelled ? tr("Projection cancelled.") : tr("Projection failed: %1").arg(error));
             return;
         }
         projection_ = std::move(*projected_);
+        projected_.reset();
+        if (projection_.points.batch() != codes_.mu.batch()) return;  // codes changed meanwhile
         showCodes();
     });
 }
@@ -201,6 +222,14 @@ bool LatentPanel::openRun(const QString& folder) {
 
 void LatentPanel::setModel(std::shared_ptr<LatentModel> model) {
     model_ = std::move(model);
+    // Codes and projections of the previous model must not be shown with this one.
+    projectTask_->cancel();
+    projectTask_->waitForFinished();
+    projected_.reset();
+    codes_ = LatentCodes{};
+    projection_ = Projection();
+    scatter_->setPoints({}, {});
+    scatter_->setTiles({});
     selection_.clear();
     hovered_ = -1;
     for (LatestDecoder* d : {probeDecoder_, gridDecoder_, pathDecoder_}) d->setModel(model_);
@@ -226,6 +255,8 @@ void LatentPanel::startEncoding() {
     } catch (const std::exception& e) {
         return setStatus(QString::fromStdString(e.what()));
     }
+    encodeTask_->cancel();  // a new dataset or model replaces an encoding in progress
+    encodeTask_->waitForFinished();
     auto worker = model_->clone();
     auto adapted = adapted_;
     const Json source = data_->source();

@@ -272,6 +272,7 @@ private slots:
         QCOMPARE(m->latentDim(), 4 * 2 * 8 * 8);  // 2^depth·b = 8 filters at 32/2² = 8 pixels
         QCOMPARE(panel.scatter()->pointCount(), kImages);
         QCOMPARE(panel.projection().mode, app::Projection::Mode::Pca);
+        QCOMPARE(int(panel.projection().components.cols()), m->latentDim());  // of these codes, not the VAE's
         Tensor x, y;
         m->adapt(data_->dataset())->batch({0}, x, y);
         const Tensor full = ae.forward(x, Mode::Inference);
@@ -282,6 +283,18 @@ private slots:
         // A file that is not a run: a message naming it, no crash.
         QVERIFY(!panel.openRun(dir.filePath("nothing")));
         QVERIFY(panel.statusText().contains("nothing"));
+    }
+
+    // New images in the Data panel are encoded by the model in use.
+    void newDatasetIsEncoded() {
+        data_->setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 80}, {"size", 32},
+                              {"bands", {"r"}}, {"seed", 4}});
+        data_->waitUntilLoaded();
+        panel_->waitUntilIdle();
+        QCOMPARE(panel_->codes().mu.batch(), 80);
+        QCOMPARE(panel_->scatter()->pointCount(), 80);
+        const LatentCodes ref = encodeDataset(*panel_->model()->vae(), *panel_->model()->adapt(data_->dataset()));
+        QVERIFY(maxAbsDiff(panel_->codes().mu, ref.mu) < 1e-6);
     }
 
     // The studio has the panel as a dock; with DEEPFIELD_SCREENSHOT_DIR set, the README's pictures
