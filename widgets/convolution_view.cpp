@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <functional>
+#include <vector>
 
 #include "layers/conv2d.h"
 
@@ -22,7 +23,12 @@ namespace {
 QImage toImage(const float* data, int h, int w, bool symmetric) {
     float lo = *std::min_element(data, data + std::size_t(h) * w), hi = *std::max_element(data, data + std::size_t(h) * w);
     if (symmetric && lo < 0) {
-        const float m = std::max(-lo, hi);
+        // 99th percentile of |value|: a few extreme pixels must not grey out the rest.
+        std::vector<float> a(data, data + std::size_t(h) * w);
+        for (float& v : a) v = std::abs(v);
+        const std::size_t k = a.size() * 99 / 100;
+        std::nth_element(a.begin(), a.begin() + long(k), a.end());
+        const float m = std::max(a[k], 1e-12f);
         lo = -m;
         hi = m;
     }
@@ -40,7 +46,8 @@ QImage toImage(const float* data, int h, int w, bool symmetric) {
 class ConvolutionPane : public QWidget {
 public:
     ConvolutionPane(const QString& title, QWidget* parent) : QWidget(parent), title_(title) {
-        setMinimumSize(160, 180);
+        setMinimumSize(180, 230);
+        setMaximumHeight(520);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     }
     void setImage(const QImage& img) {
@@ -99,7 +106,7 @@ ConvolutionView::ConvolutionView(QWidget* parent)
     for (int i = 0; i < 9; ++i) {
         auto* cell = new QDoubleSpinBox(this);
         cell->setRange(-9, 9);
-        cell->setDecimals(3);
+        cell->setDecimals(4);
         cell->setSingleStep(0.25);
         cell->setObjectName(QString("kernel%1").arg(i));
         kernelGrid->addWidget(cell, i / 3, i % 3);
@@ -127,8 +134,9 @@ ConvolutionView::ConvolutionView(QWidget* parent)
     top->addLayout(panes, 1);
     info_->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top, 1);
+    layout->addLayout(top);
     layout->addWidget(info_);
+    layout->addStretch(1);
 
     connect(presets_, &QComboBox::activated, this, [this] { setPreset(presets_->currentText()); });
     connect(poolBox_, &QSpinBox::valueChanged, this, [this](int v) { setPoolSize(v); });

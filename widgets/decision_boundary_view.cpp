@@ -262,6 +262,8 @@ void DecisionBoundaryView::setClassificationData(const Tensor& features, const Q
     yBox_->addItems(featureNames);
     fx_ = 0;
     fy_ = std::min(2, int(featureNames.size()) - 1);  // u − g against r − i: the classes part clearly
+    xBox_->setCurrentIndex(fx_);
+    yBox_->setCurrentIndex(fy_);
     if (mode_ == "classification") rebuildModel();
 }
 

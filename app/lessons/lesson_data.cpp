@@ -66,13 +66,13 @@ ColourSample loadGalaxyRedshifts(const QString& csv, int count, std::uint64_t se
 
 Tensor lessonGalaxyImage(int size) {
     Tensor out({size, size});
-    const QString file = lessonDataDir() + "/gz1-sdss/images/587722982818906310.jpeg";
+    const QString file = lessonDataDir() + "/gz1-sdss/images/587724233174941808.jpeg";
     try {
         if (!QFileInfo::exists(file)) throw InputError("missing");
         const Image img = readImage(file.toStdString());
         const int h = img.height(), w = img.width(), c = img.channels();
-        // Centre half of the cut-out, box-averaged down to size × size, bands averaged.
-        const double x0 = w * 0.25, y0 = h * 0.25, step = (w * 0.5) / size;
+        // Centre 60 % of the cut-out, box-averaged down to size × size, bands averaged.
+        const double x0 = w * 0.2, y0 = h * 0.2, step = (w * 0.6) / size;
         float lo = 1e30f, hi = -1e30f;
         for (int r = 0; r < size; ++r)
             for (int q = 0; q < size; ++q) {
@@ -86,6 +86,11 @@ Tensor lessonGalaxyImage(int size) {
                 lo = std::min(lo, v);
                 hi = std::max(hi, v);
             }
+        // Sky at 0 (the median), galaxy peak at 1: zero padding then adds no false edges at the border.
+        std::vector<float> sorted(out.data(), out.data() + out.size());
+        std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+        const float sky = sorted[sorted.size() / 2];
+        lo = sky;
         for (std::size_t i = 0; i < out.size(); ++i) out[i] = hi > lo ? (out[i] - lo) / (hi - lo) : 0.0f;
     } catch (const std::exception&) {
         // No cut-out shipped: a smooth bulge with a two-armed pattern.

@@ -211,9 +211,13 @@ void LessonsPanel::runDemo() {
         backprop_->backward();
     } else if (current_ == 3 && convolution_) {
         convolution_->setPreset("edge-x");
-        convolution_->selectPooled(20, 26);
+        convolution_->selectPooled(21, 27);
     } else if (current_ == 5 && overfit_) {
-        connect(overfit_, &OverfitView::finished, this, &LessonsPanel::demoFinished, Qt::SingleShotConnection);
+        // Both experiments, one after the other.
+        connect(overfit_, &OverfitView::finished, this, [this] {
+            connect(overfit_, &OverfitView::finished, this, &LessonsPanel::demoFinished, Qt::SingleShotConnection);
+            overfit_->runInitialisation();
+        }, Qt::SingleShotConnection);
         overfit_->runOverfitting();
         return;
     }
@@ -257,7 +261,7 @@ QWidget* LessonsPanel::playgroundFor(const Lesson& lesson) {
     if (lesson.playground == "overfit") {
         if (!overfit_) {
             overfit_ = new OverfitView(playgrounds_);
-            overfit_->setData(loadColourClasses(sdssColoursCsv(), 500));
+            overfit_->setData(loadColourClasses(sdssColoursCsv(), 340));  // 40 to train, 300 to validate
             playgrounds_->addWidget(overfit_);
         }
         return overfit_;
@@ -320,6 +324,8 @@ LessonsPanel* installLessons(MainWindow* window) {
         }
     dock->show();
     dock->raise();
+    // The lesson and its playground get the larger share of the width.
+    window->resizeDocks({dock}, {780}, Qt::Horizontal);
     return panel;
 }
 

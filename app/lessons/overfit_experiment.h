@@ -15,7 +15,7 @@ namespace deepfield::app {
 
 struct OverfitOptions {
     int trainCount = 40;     // rows to learn from
-    int epochs = 150;
+    int epochs = 120;
     std::vector<int> widths{128, 128, 128};
     double dropout = 0.0;    // after every hidden layer; 0 = none
     int patience = 0;        // early stopping on validation loss; 0 = off

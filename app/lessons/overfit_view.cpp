@@ -23,7 +23,7 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, const QString& x, c
         p->yAxis->setScaleType(QCPAxis::stLogarithmic);
         p->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     }
-    p->legend->setVisible(true);
+    p->legend->setVisible(false);  // until there are curves
     p->legend->setFont(QFont(p->font().family(), 8));
     return p;
 }
@@ -147,6 +147,7 @@ void OverfitView::plotLosses() {
     addCurve(lossPlot_, plain_.valLoss, tr("validation, no dropout"), QColor(214, 60, 50), Qt::SolidLine);
     addCurve(lossPlot_, dropout_.trainLoss, tr("training, dropout 0.5"), QColor(47, 127, 208), Qt::DashLine);
     addCurve(lossPlot_, dropout_.valLoss, tr("validation, dropout 0.5"), QColor(214, 60, 50), Qt::DashLine);
+    lossPlot_->legend->setVisible(true);
     lossPlot_->rescaleAxes();
     lossPlot_->yAxis->setRangeLower(0);
     lossPlot_->replot();
@@ -167,7 +168,7 @@ void OverfitView::plotNorms() {
             // Input side dark, output side light.
             const QColor c = QColor::fromHsvF(0.6 - 0.5 * l / std::max(1, layers - 1), 0.8, 0.8);
             std::vector<double> v = run->norms[std::size_t(l)];
-            for (double& x : v) x = std::max(x, 1e-12);
+            for (double& x : v) x = std::max(x, 1e-30);  // log axis: no zeros
             addCurve(plot, v, tr("layer %1").arg(l + 1), c, Qt::SolidLine);
         }
         plot->legend->setVisible(plot == hePlot_);
