@@ -1,6 +1,7 @@
 #include "image_controls.h"
 
 #include <QComboBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -42,17 +43,31 @@ ImageControls::ImageControls(ImageView* view, QWidget* parent) : QWidget(parent)
         connect(b, &QToolButton::clicked, view_, slot);
         return b;
     };
-    auto* layout = new QHBoxLayout(this);
+    // Two rows: the controls fit a narrow dock (about 360 pixels).
+    for (QComboBox* box : {interval_, stretch_, colormap_, band_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
+    auto* layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(interval_);
-    layout->addWidget(stretch_);
-    layout->addWidget(colormap_);
-    layout->addWidget(band_);
-    layout->addStretch(1);
-    layout->addWidget(button(tr("Fit"), tr("Fit the image to the window (F)"), &ImageView::fitToWindow));
-    layout->addWidget(button(tr("1:1"), tr("One image pixel per screen pixel (1)"), &ImageView::actualSize));
-    layout->addWidget(button(tr("+"), tr("Zoom in (+, wheel)"), &ImageView::zoomIn));
-    layout->addWidget(button(tr("−"), tr("Zoom out (−, wheel)"), &ImageView::zoomOut));
+    layout->setHorizontalSpacing(4);
+    layout->setVerticalSpacing(2);
+    layout->addWidget(interval_, 0, 0);
+    layout->addWidget(stretch_, 0, 1);
+    layout->addWidget(colormap_, 1, 0);
+    layout->addWidget(band_, 1, 1);
+    auto* zoom = new QHBoxLayout;
+    zoom->setSpacing(0);
+    zoom->addWidget(button(tr("Fit"), tr("Fit the image to the window (F)"), &ImageView::fitToWindow));
+    zoom->addWidget(button(tr("1:1"), tr("One image pixel per screen pixel (1)"), &ImageView::actualSize));
+    auto* zoom2 = new QHBoxLayout;
+    zoom2->setSpacing(0);
+    zoom2->addWidget(button(tr("+"), tr("Zoom in (+, wheel)"), &ImageView::zoomIn));
+    zoom2->addWidget(button(tr("−"), tr("Zoom out (−, wheel)"), &ImageView::zoomOut));
+    layout->addLayout(zoom, 0, 2);
+    layout->addLayout(zoom2, 1, 2);
+    layout->setColumnStretch(0, 1);
+    layout->setColumnStretch(1, 1);
 
     for (QComboBox* box : {interval_, stretch_, colormap_, band_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { apply(); });

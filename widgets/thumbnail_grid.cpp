@@ -281,6 +281,10 @@ ThumbnailGrid::ThumbnailGrid(QWidget* parent)
     condition_ = new QLineEdit(this);
     condition_->setPlaceholderText(tr("where… e.g. bt > 0.5 and n < 2"));
     condition_->setClearButtonEnabled(true);
+    for (QComboBox* box : {filter_, sort_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);  // long names don't widen the dock
+        box->setMinimumContentsLength(6);
+    }
     sort_->addItem(tr("File order"), QString());
     sort_->addItem(tr("Label"), QStringLiteral("label"));
     connect(filter_, &QComboBox::currentIndexChanged, this, [this](int i) { setLabelFilter(i <= 0 ? QString() : filter_->itemText(i)); });

@@ -319,6 +319,7 @@ DataPanel::DataPanel(QWidget* parent)
 
     auto* simForm = new QWidget(this);
     auto* sf = new QFormLayout(simForm);
+    sf->setRowWrapPolicy(QFormLayout::WrapLongRows);
     simKind_ = new QComboBox(simForm);
     simKind_->addItems({"morphology", "clumps", "bulge-disk", "blends", "deconvolution"});
     simKind_->setToolTip(tr("What the galaxies show: classes (morphology), star-forming clumps, bulge + disk, "
@@ -383,6 +384,7 @@ DataPanel::DataPanel(QWidget* parent)
 
     auto* folderForm = new QWidget(this);
     auto* ff = new QFormLayout(folderForm);
+    ff->setRowWrapPolicy(QFormLayout::WrapLongRows);
     auto* folderRow = pathRow(folderForm, folderPath_, tr("A folder holding images and a labels.csv (filename, label)"), [this] {
         const QString p = QFileDialog::getExistingDirectory(this, tr("Open image folder"), folderPath_->text());
         if (!p.isEmpty()) folderPath_->setText(p);
@@ -422,7 +424,9 @@ DataPanel::DataPanel(QWidget* parent)
         load();
     });
     imf->addRow(tr("File"), imageRow);
-    imf->addRow(new QLabel(tr("A single image is for looking at; to train, use a folder or simulated galaxies."), imageForm));
+    auto* imageNote = new QLabel(tr("A single image is for looking at; to train, use a folder or simulated galaxies."), imageForm);
+    imageNote->setWordWrap(true);
+    imf->addRow(imageNote);
 
     forms_ = new QStackedWidget(this);
     forms_->addWidget(simForm);
@@ -497,7 +501,9 @@ DataPanel::DataPanel(QWidget* parent)
     augmentGrid_->setSpacing(4);
     auto* sl = new QVBoxLayout(summaryPage_);
     sl->addWidget(splitLabel_);
-    sl->addWidget(new QLabel(tr("<b>Values the network sees</b> (inputs after preprocessing, up to 256 samples)"), summaryPage_));
+    auto* valuesTitle = new QLabel(tr("<b>Values the network sees</b> (inputs after preprocessing, up to 256 samples)"), summaryPage_);
+    valuesTitle->setWordWrap(true);
+    sl->addWidget(valuesTitle);
     sl->addWidget(datasetHistogram_, 1);
     auto* ar = new QHBoxLayout;
     ar->addWidget(new QLabel(tr("<b>Augmentation preview</b>"), summaryPage_));
@@ -924,13 +930,13 @@ void DataPanel::updateAugmentationPreview() {
         Image img(s[0], s[1], s[2]);
         std::copy_n(t.data(), t.size(), img.pixels.data());
         const QImage q = widgets::thumbnailImage(img, 0, loaded_->blueFirst, false)
-                             .scaled(84, 84, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+                             .scaled(72, 72, Qt::KeepAspectRatio, Qt::SmoothTransformation);
         auto* l = new QLabel;
         l->setPixmap(QPixmap::fromImage(q));
         l->setToolTip(tip);
         l->setFrameShape(k == 0 ? QFrame::Box : QFrame::NoFrame);
         l->setFixedSize(q.size() + QSize(2, 2));
-        augmentGrid_->addWidget(l, 0, k);
+        augmentGrid_->addWidget(l, k / 4, k % 4);  // two rows of four: fits a narrow dock
     };
     show(base, 0, tr("original"));
     for (int k = 1; k < 8; ++k) {

@@ -3,6 +3,7 @@
 // opens in the image view; FITS files open with header and histogram; broken files are
 // reported by name, never a crash; a broken file inside a folder is skipped and listed.
 // With DEEPFIELD_SCREENSHOT_DIR set, the panel's pictures are saved there (docs/screenshots).
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -406,6 +407,39 @@ private slots:
         panel.waitUntilLoaded();
         QVERIFY(!panel.hasDataset());
         QVERIFY2(panel.summaryText().contains("clumps"), qPrintable(panel.summaryText()));
+    }
+
+    void fitsANarrowDock() {
+        // The Data dock of a 1600 × 1000 window is about 400 pixels wide: every source form and
+        // every tab must fit without a horizontal scroll bar.
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 20}, {"size", 32},
+                             {"bands", {"g", "r", "i"}}, {"seed", 3}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.hasDataset(), 20000);
+        panel.openSample(1);
+        auto* kind = panel.findChild<QComboBox*>();
+        QVERIFY(kind);
+        QStringList widths;
+        int widest = 0;
+        for (int k = 0; k < kind->count(); ++k) {
+            kind->setCurrentIndex(k);
+            for (int t = 0; t < panel.views()->count(); ++t) {
+                panel.views()->setCurrentIndex(t);
+                const int w = panel.minimumSizeHint().width();
+                widest = std::max(widest, w);
+                widths << QString("%1/%2: %3").arg(kind->itemText(k), panel.views()->tabText(t)).arg(w);
+            }
+        }
+        qInfo("Data panel minimum widths: %s", qPrintable(widths.join("; ")));
+        if (widest > 370) {  // name the culprits
+            QStringList wide;
+            for (QWidget* c : panel.findChildren<QWidget*>())
+                if (c->minimumSizeHint().width() > 330 || c->minimumWidth() > 330)
+                    wide << QString("%1(%2) %3").arg(c->metaObject()->className(), c->objectName()).arg(c->minimumSizeHint().width());
+            qInfo("wide: %s", qPrintable(wide.join("; ")));
+        }
+        QVERIFY2(widest <= 370, qPrintable(widths.join("; ")));
     }
 
     void largeFitsDisplaysOffTheUiThread() {
