@@ -180,9 +180,11 @@ void LatentPanel::trainVae(const VaeTrainSettings& s) {
                                                                     const std::atomic<bool>& cancel) -> QString {
         auto report = [&](const VaeTrainProgress& p) {
             if (!p.epochEnd) progress((p.epoch - 1) * p.batchesPerEpoch + p.batch, p.epochs * p.batchesPerEpoch);
-            // At most ~10 loss updates a second reach the UI (plus every epoch's mean).
-            if (!p.epochEnd && last->elapsed() < 100) return;
-            last->restart();
+            // At most ~10 batch updates a second reach the UI, plus every epoch's mean.
+            if (!p.epochEnd) {
+                if (last->elapsed() < 100) return;
+                last->restart();
+            }
             QMetaObject::invokeMethod(self.data(), [self, p] { if (self) self->appendLoss(p); }, Qt::QueuedConnection);
         };
         try {
@@ -196,10 +198,9 @@ void LatentPanel::trainVae(const VaeTrainSettings& s) {
 
 void LatentPanel::appendLoss(const VaeTrainProgress& p) {
     const double x = p.epochEnd ? p.epoch : p.epoch - 1 + double(p.batch) / std::max(1, p.batchesPerEpoch);
-    if (!p.epochEnd) {
-        lossPlot_->graph(0)->addData(x, p.reconstruction);
-        lossPlot_->graph(1)->addData(x, p.betaKl);
-    }
+    // Batch values as they come (throttled) and every epoch's mean, so short epochs show too.
+    lossPlot_->graph(0)->addData(x, p.reconstruction);
+    lossPlot_->graph(1)->addData(x, p.betaKl);
     lossPlot_->rescaleAxes();
     lossPlot_->replot(QCustomPlot::rpQueuedReplot);
     if (p.epochEnd)
@@ -520,6 +521,7 @@ void LatentPanel::waitUntilIdle() {
 
 void LatentPanel::setStatus(const QString& text) { status_->setText(text); }
 QString LatentPanel::statusText() const { return status_->text(); }
+int LatentPanel::lossPointCount() const { return lossPlot_->graph(0)->dataCount(); }
 
 std::vector<std::string> LatentPanel::labelTexts() const {
     std::vector<std::string> out;

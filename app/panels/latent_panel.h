@@ -58,6 +58,7 @@ public:
     const Projection& projection() const { return projection_; }
     widgets::LatentScatter* scatter() const { return scatter_; }
     QString statusText() const;
+    int lossPointCount() const;  // live (reconstruction, β·KL) points of the current training
 
     // View: 0 latent axes (axisX, axisY), 1 PCA, 2 t-SNE (background).
     void setProjection(int mode, int axisX = 0, int axisY = 1);

@@ -285,6 +285,28 @@ private slots:
         QVERIFY(panel.statusText().contains("nothing"));
     }
 
+    // Training shows its two loss terms while it runs and stops on Cancel; the model so far is used.
+    void trainingReportsLossesAndCancels() {
+        LatentPanel panel(data_);
+        app::VaeTrainSettings s;
+        s.epochs = 500;
+        s.baseFilters = 4;
+        s.imageSize = 16;
+        s.batchSize = 8;
+        QElapsedTimer t;
+        t.start();
+        panel.trainVae(s);
+        QVERIFY(panel.isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.lossPointCount() >= 3, 20000);
+        panel.cancel();
+        panel.waitUntilIdle();
+        QVERIFY(t.elapsed() < 20000);
+        QVERIFY(panel.model());
+        QVERIFY(QString::fromStdString(panel.model()->origin()).contains("cancelled"));
+        QCOMPARE(panel.model()->inputShape(), (Shape{1, 16, 16}));
+        QCOMPARE(panel.scatter()->pointCount(), data_->sampleCount());
+    }
+
     // New images in the Data panel are encoded by the model in use.
     void newDatasetIsEncoded() {
         data_->setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", 80}, {"size", 32},
