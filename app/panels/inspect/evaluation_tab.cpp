@@ -125,7 +125,12 @@ void EvaluationTab::updateProbabilities() {
 }
 
 bool EvaluationTab::evaluate() {
-    if (!model_ || task_->isRunning()) return false;
+    if (!model_) return false;
+    if (task_->isRunning()) {
+        stale_ = true;
+        return false;
+    }
+    stale_ = false;
     const bool useValidation = set_->currentData().toBool();
     auto set = useValidation && validation_ ? validation_ : whole_;
     if (!set || set->size() == 0) {
@@ -172,6 +177,10 @@ bool EvaluationTab::evaluate() {
 }
 
 void EvaluationTab::onFinished(const QString& error, bool cancelled) {
+    if (stale_) {
+        evaluate();
+        return;
+    }
     if (cancelled || !error.isEmpty() || !pending_) return;
     result_ = pending_;
     evaluated_ = pendingSet_;

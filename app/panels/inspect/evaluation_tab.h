@@ -82,6 +82,7 @@ private:
     TaskStrip* strip_;
     std::shared_ptr<SetEvaluation> pending_, result_;
     std::vector<float> imageProbs_;
+    bool stale_ = false;  // the model changed while an evaluation ran: run again when it ends
 };
 
 }  // namespace deepfield::app::inspect
