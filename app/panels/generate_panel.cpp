@@ -172,12 +172,12 @@ void GeneratePanel::build() {
     auto* sl = new QVBoxLayout(samplesBox);
     sl->setContentsMargins(0, 0, 0, 0);
     grid_ = new widgets::ImageTileGrid;
-    grid_->setMinimumTileSize(56);
+    grid_->setMinimumTileSize(84);
     IntervalSpec unit;
     unit.kind = IntervalKind::Manual;
     unit.manual = Interval{-1.0, 1.0};  // the generator's tanh range: comparable across snapshots
     grid_->setInterval(unit);
-    grid_->setStretch(StretchSpec{DisplayStretch::Asinh, 0.2});
+    grid_->setStretch(StretchSpec{DisplayStretch::Sqrt, 0.0});
     auto* gridScroll = new QScrollArea;
     gridScroll->setWidgetResizable(true);
     gridScroll->setWidget(grid_);

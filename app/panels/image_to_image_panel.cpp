@@ -137,7 +137,13 @@ void ImageToImagePanel::build() {
     cl->setContentsMargins(0, 0, 0, 0);
     tiles_ = new widgets::ImageTileGrid;
     tiles_->setMinimumTileSize(140);
-    tiles_->setStretch(StretchSpec{DisplayStretch::Asinh, 0.1});
+    // From the sky (median) to the brightest pixels: the galaxy, not the noise, fills the grey range.
+    IntervalSpec interval;
+    interval.kind = IntervalKind::Percentile;
+    interval.lowerPercent = 50.0;
+    interval.upperPercent = 99.8;
+    tiles_->setInterval(interval);
+    tiles_->setStretch(StretchSpec{DisplayStretch::Sqrt, 0.0});
     cl->addWidget(tiles_, 1);
     metrics_ = new QLabel;
     metrics_->setWordWrap(true);
@@ -168,6 +174,7 @@ void ImageToImagePanel::build() {
     right->addWidget(diceHistogram_);
     split->addWidget(right);
     split->setStretchFactor(1, 1);
+    split->setSizes({250, 690, 260});
     layout->addWidget(split, 1);
     status_ = new QLabel;
     status_->setWordWrap(true);
@@ -329,7 +336,9 @@ void ImageToImagePanel::showScores() {
     }
     if (seg) {
         std::vector<float> d(scores_.dice.begin(), scores_.dice.end());
-        diceHistogram_->setValues(d.data(), d.size(), nullptr, tr("Dice per image"));
+        diceHistogram_->setHistogram(widgets::computeHistogram(d.data(), d.size(), nullptr, 20), tr("Dice per image"));
+        diceHistogram_->plot()->yAxis->setLabel(tr("images"));
+        diceHistogram_->plot()->replot(QCustomPlot::rpQueuedReplot);
     }
     if (imageCount() > 0) {
         double mean = 0;
@@ -408,7 +417,7 @@ void ImageToImagePanel::showSelected() {
         res.signedValues = true;
         res.signedLimit = 1.0f;
         t.push_back(std::move(res));
-        tiles_->setColumns(5);
+        tiles_->setColumns(3);
         metrics_->setText(tr("Image #%1: Dice %2 · IoU %3 (threshold 0.5) · true mask %4 px · predicted %5 px")
                               .arg(i)
                               .arg(scores_.dice[k], 0, 'f', 3)

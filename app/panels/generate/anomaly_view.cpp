@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <qcustomplot.h>
 
 #include "generative/anomaly.h"
 #include "histogram_view.h"
@@ -49,7 +50,12 @@ AnomalyView::AnomalyView(QWidget* parent) : QWidget(parent) {
     auto* split = new QSplitter(Qt::Vertical);
     gallery_ = new widgets::ImageTileGrid;
     gallery_->setMinimumTileSize(72);
-    gallery_->setStretch(StretchSpec{DisplayStretch::Asinh, 0.1});
+    IntervalSpec interval;  // sky (median) to the brightest pixels: the galaxy fills the grey range
+    interval.kind = IntervalKind::Percentile;
+    interval.lowerPercent = 50.0;
+    interval.upperPercent = 99.8;
+    gallery_->setInterval(interval);
+    gallery_->setStretch(StretchSpec{DisplayStretch::Sqrt, 0.0});
     auto* scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setWidget(gallery_);
@@ -90,7 +96,8 @@ void AnomalyView::setScores(std::vector<double> scores, std::shared_ptr<const Da
         if (std::isfinite(s)) low_ = first ? s : std::min(low_, s), high_ = first ? s : std::max(high_, s), first = false;
     if (!(high_ > low_)) high_ = low_ + 1;
     std::vector<float> values(scores_.begin(), scores_.end());
-    histogram_->setValues(values.data(), values.size(), nullptr, what);
+    histogram_->setHistogram(widgets::computeHistogram(values.data(), values.size(), nullptr, 40), what);
+    histogram_->plot()->yAxis->setLabel(tr("images"));
     slider_->setEnabled(!scores_.empty());
     const QSignalBlocker block(slider_);
     // Start at the mean + 2σ of the scores: a first guess at what "unusual" means.
