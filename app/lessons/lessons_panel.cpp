@@ -83,6 +83,8 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
     auto* lv = new QVBoxLayout(lessonPage);
     lv->setContentsMargins(4, 4, 4, 4);
     lv->addLayout(bar);
+    links_ = new QHBoxLayout;
+    lv->addLayout(links_);
     lv->addWidget(splitter_, 1);
     pages_->addWidget(lessonPage);
 
@@ -269,21 +271,43 @@ QWidget* LessonsPanel::playgroundFor(const Lesson& lesson) {
     return nullptr;
 }
 
-// The docks the lesson needs, in front; panels that do not exist yet are skipped.
+// The docks the lesson needs, in front; panels that do not exist yet are skipped. A dock that
+// shares the Lessons dock's tab group would hide the lesson text, so it gets a button instead.
 void LessonsPanel::raiseDocks(const Lesson& lesson) {
-    for (auto it = lesson.docks.rbegin(); it != lesson.docks.rend(); ++it)
-        if (auto* dock = window_->findChild<QDockWidget*>(*it)) {
+    while (QLayoutItem* item = links_->takeAt(0)) {
+        if (item->widget()) item->widget()->deleteLater();
+        delete item;
+    }
+    auto* self = window_->findChild<QDockWidget*>("LessonsDock");
+    const QList<QDockWidget*> sharing = self ? window_->tabifiedDockWidgets(self) : QList<QDockWidget*>{};
+    QStringList missing;
+    for (auto it = lesson.docks.rbegin(); it != lesson.docks.rend(); ++it) {
+        if (*it == "LessonsDock") continue;
+        auto* dock = window_->findChild<QDockWidget*>(*it);
+        if (!dock) {
+            missing.prepend(*it);
+            continue;
+        }
+        dock->show();
+        if (!sharing.contains(dock)) dock->raise();
+    }
+    for (const QString& name : lesson.docks) {
+        auto* dock = window_->findChild<QDockWidget*>(name);
+        if (!dock || name == "LessonsDock" || !sharing.contains(dock)) continue;
+        auto* b = new QPushButton(tr("Show %1 ▸").arg(dock->windowTitle()), this);
+        b->setObjectName("show" + name);
+        connect(b, &QPushButton::clicked, dock, [dock] {
             dock->show();
             dock->raise();
-        }
-    // The lesson text stays at hand: if another dock took the Lessons tab's place, say so.
-    QStringList missing;
-    for (const QString& d : lesson.docks)
-        if (!window_->findChild<QDockWidget*>(d)) missing << d;
+        });
+        links_->addWidget(b);
+    }
+    links_->addStretch();
     if (!missing.isEmpty() && lesson.playground.isEmpty())
         status_->setText(tr("This lesson's own panel (%1) is not part of this build yet; the data and network are "
                             "loaded.")
                              .arg(missing.join(", ")));
+    if (self) self->raise();
 }
 
 void LessonsPanel::setTeacherMode(bool on) {

@@ -14,6 +14,7 @@ class QStackedWidget;
 class QTextBrowser;
 class QSplitter;
 class QDockWidget;
+class QHBoxLayout;
 
 namespace deepfield::widgets {
 class DecisionBoundaryView;
@@ -80,6 +81,7 @@ private:
     QTextBrowser* text_;
     QSplitter* splitter_;
     QStackedWidget* playgrounds_;
+    QHBoxLayout* links_ = nullptr;  // buttons that show the lesson's panels
     QPushButton *resetButton_, *saveButton_;
     QAction* teacherAction_;
     widgets::DecisionBoundaryView* boundary_ = nullptr;

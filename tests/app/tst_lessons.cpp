@@ -5,6 +5,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QTabBar>
 #include <QToolButton>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -37,6 +38,14 @@ struct Studio {
     }
     ~Studio() { window.discardChanges(); }
 };
+
+// The title of the tab in front in the dock tab bar that holds the Lessons tab.
+QString frontTab(QMainWindow& w) {
+    for (QTabBar* bar : w.findChildren<QTabBar*>())
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i) == "Lessons") return bar->tabText(bar->currentIndex());
+    return {};
+}
 
 std::vector<std::string> layerTypes(const Json& network) {
     std::vector<std::string> t;
@@ -71,6 +80,32 @@ private slots:
         QVERIFY(s.lessons->lessonMarkdown().contains("receptive field"));
         s.lessons->findChild<QPushButton*>("backToLessons")->click();
         QVERIFY(s.lessons->isStartPage());
+    }
+
+    void lessonTextStaysInFront() {
+        Studio s;
+        s.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&s.window));
+        // Lesson 6 needs the Inspect panel: when it shares the Lessons dock's tabs, a button shows
+        // it and the lesson text stays in front.
+        QVERIFY(s.lessons->openLesson(6));
+        QTRY_COMPARE(frontTab(s.window), QString("Lessons"));
+        QCOMPARE(s.lessons->lessonTitle(), QString("6. Opening the black box"));
+        auto* inspect = s.window.findChild<QDockWidget*>("InspectDock");
+        auto* lessonsDock = s.window.findChild<QDockWidget*>("LessonsDock");
+        if (inspect && s.window.tabifiedDockWidgets(lessonsDock).contains(inspect)) {
+            auto* show = s.lessons->findChild<QPushButton*>("showInspectDock");
+            QVERIFY(show);
+            show->click();
+            QTRY_COMPARE(frontTab(s.window), QString("Inspect"));
+        } else {
+            QVERIFY(s.lessons->statusText().contains("InspectDock") || inspect);
+        }
+        // A lesson's Network button is there when the Network dock shares the tabs.
+        QVERIFY(s.lessons->openLesson(1));
+        QVERIFY(s.lessons->findChild<QPushButton*>("showNetworkDock"));
+        QTRY_COMPARE(frontTab(s.window), QString("Lessons"));
+        s.window.hide();
     }
 
     void everyLessonLoads_data() {
