@@ -6,7 +6,13 @@
 #include <QSlider>
 #include <QtTest>
 
+#include <QTemporaryDir>
+#include <filesystem>
+
+#include "core/atomic_file.h"
+#include "data/fits.h"
 #include "data/simulator.h"
+#include "graph/templates.h"
 #include "generative/anomaly.h"
 #include "generative/loop.h"
 #include "histogram_view.h"
@@ -68,6 +74,7 @@ private slots:
     void gridUpdatesDuringTrainingAndSnapshotsGoBack_data();
     void gridUpdatesDuringTrainingAndSnapshotsGoBack();
     void startWithoutImagesSaysWhy();
+    void opensACliRun();
 };
 
 void TestGeneratePanel::gridUpdatesDuringTrainingAndSnapshotsGoBack_data() {
@@ -188,6 +195,63 @@ void TestGeneratePanel::startWithoutImagesSaysWhy() {
     QVERIFY(!panel2.rankDataset());
     QVERIFY(!panel2.openRun("/nonexistent/run"));
     QVERIFY2(panel2.statusText().contains("is not a folder"), qPrintable(panel2.statusText()));
+}
+
+// A run folder in the layout `deepfield-cli train --model wgan` writes (train_generative.h): the
+// panel shows its snapshots in step order and its curves, and ranks with its critic.
+void TestGeneratePanel::opensACliRun() {
+    QTemporaryDir dir;
+    const std::string run = dir.filePath("run-wgan").toStdString();
+    std::filesystem::create_directories(run + "/samples");
+    GenerativeTemplateOptions to;
+    to.imageShape = {1, 16, 16};
+    to.latent = 8;
+    to.baseFilters = 4;
+    GraphPair pair = makeGenerativeTemplate("wgan", to);
+    pair.first.build();
+    pair.second.build();
+    pair.first.reset(1);
+    pair.second.reset(2);
+    const Json model{{"format", "deepfield-graph"},
+                     {"generative", Json{{"kind", "wgan"}, {"first", pair.first.toJson()}, {"second", pair.second.toJson()}}},
+                     {"preprocessing", Json{{"input", "image_folder"}, {"input_shape", Shape{1, 16, 16}}}},
+                     {"training", Json::object()}};
+    writeFileAtomically(run + "/model.json", model.dump(2));
+    pair.first.saveWeights(run + "/first.safetensors");
+    pair.second.saveWeights(run + "/second.safetensors");
+    writeFileAtomically(run + "/history.csv", "epoch,train_loss,val_loss,train_d_loss,train_g_loss,train_wasserstein\n"
+                                              "1,-0.5,,-0.5,0.2,0.5\n2,-0.25,,-0.25,0.1,0.25\n");
+    // Three snapshots of 2 images each (cubes of K·C planes), written out of order.
+    std::vector<Tensor> cubes;
+    for (int s : {10, 0, 5}) {
+        Tensor cube({2, 16, 16});
+        for (std::size_t i = 0; i < cube.size(); ++i) cube[i] = float(s) + float(i) * 1e-3f;
+        char name[64];
+        std::snprintf(name, sizeof name, "/samples/step_%06d.fits", s);
+        writeFits(run + name, cube, {{"DF_STEP", std::to_string(s), "", false, true}, {"DF_EPOCH", "1", "", false, true}});
+    }
+
+    const auto data = tinyGalaxies();
+    GeneratePanel panel([data] { return data; });
+    QVERIFY2(panel.openRun(QString::fromStdString(run)), qPrintable(panel.statusText()));
+    QCOMPARE(int(panel.snapshots().size()), 3);
+    QCOMPARE(panel.snapshots()[0].generatorStep, 0);
+    QCOMPARE(panel.snapshots()[1].generatorStep, 5);
+    QCOMPARE(panel.snapshots()[2].generatorStep, 10);
+    QCOMPARE(panel.snapshots()[2].images.shape(), (Shape{2, 1, 16, 16}));
+    QCOMPARE(panel.shownSnapshot(), 2);
+    QCOMPARE(panel.sampleGrid()->count(), 2);
+    QCOMPARE(double(panel.sampleGrid()->tile(0).image[0]), 10.0);
+    panel.snapshotSlider()->setValue(1);
+    QCOMPARE(double(panel.sampleGrid()->tile(1).image[0]), double(5.0f + 256e-3f));
+    QCOMPARE(panel.curves()->epochCount(), 2);
+    // Ranking with the run's critic: the engine's scores of the (shape-matching) dataset.
+    QCOMPARE(panel.anomalies()->sourceChoice()->count(), 1);
+    QVERIFY(panel.anomalies()->sourceChoice()->currentText().contains("run-wgan"));
+    QVERIFY(panel.rankDataset());
+    panel.waitForRanking();
+    QTRY_COMPARE_WITH_TIMEOUT(int(panel.anomalies()->scores().size()), 48, 10000);
+    QCOMPARE(panel.anomalies()->scores(), criticScores(pair.second, ScaledDataset(data, ScaleRange::Symmetric)));
 }
 
 QTEST_MAIN(TestGeneratePanel)

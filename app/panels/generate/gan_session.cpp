@@ -140,7 +140,10 @@ void GanSession::start(std::shared_ptr<const Dataset> images, const GanSetup& se
             error_ = QString::fromUtf8(e.what());
         }
     });
-    connect(thread_, &QThread::finished, this, &GanSession::onThreadFinished, Qt::QueuedConnection);
+    // Only the current run's end counts (a queued end of an earlier thread may arrive late).
+    connect(thread_, &QThread::finished, this, [this, t = thread_] {
+        if (t == thread_) onThreadFinished();
+    }, Qt::QueuedConnection);
     thread_->start();
 }
 
