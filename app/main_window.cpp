@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -102,6 +103,8 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, dataDock);
     addDockWidget(Qt::RightDockWidgetArea, networkDock);
     resizeDocks({dataDock, networkDock}, {380, 440}, Qt::Horizontal);
+    // The Data dock is never narrower than its panel (no horizontal scrolling): other areas give way.
+    dataScroll->setMinimumWidth(dataPanel_->minimumSizeHint().width() + dataScroll->verticalScrollBar()->sizeHint().width() + 2);
 
     networkPanel_->setUndoStack(undo_);
     buildMenus();
@@ -170,6 +173,11 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
     if (!settings.contains("window/geometry")) resize(1600, 960);
+    if (!settings.contains("window/state"))
+        QTimer::singleShot(0, this, [this] {
+            // First start: the Network panel in front of the panels tabbed with it later.
+            if (auto* network = findChild<QDockWidget*>("NetworkDock")) network->raise();
+        });
     statusBar()->showMessage(tr("Ready"));
     updateTitle();
     QTimer::singleShot(0, this, &MainWindow::offerRecovery);
