@@ -1,6 +1,8 @@
 #include "lessons_panel.h"
 
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QComboBox>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -30,6 +32,7 @@
 #include "overfit_view.h"
 #include "panels/data_panel.h"
 #include "panels/network_panel.h"
+#include "panels/train_panel.h"
 #include "training/training_controller.h"
 
 namespace deepfield::app {
@@ -322,7 +325,18 @@ void LessonsPanel::setTeacherMode(bool on) {
     if (boundary_)
         for (QWidget* w : boundary_->findChildren<QWidget*>())
             if (w->toolTip().startsWith("Learning rate")) w->setVisible(!on);
-    saveButton_->setVisible(true);
+    // The Train panel's settings are locked too; Start, Pause and Stop stay.
+    if (on) {
+        for (QWidget* w : window_->trainPanel()->findChildren<QWidget*>())
+            if ((qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractSpinBox*>(w)) && w->isEnabled()) {
+                w->setEnabled(false);
+                lockedSettings_.push_back(w);
+            }
+    } else {
+        for (const QPointer<QWidget>& w : lockedSettings_)
+            if (w) w->setEnabled(true);
+        lockedSettings_.clear();
+    }
     applyLocks();
 }
 

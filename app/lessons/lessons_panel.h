@@ -5,7 +5,9 @@
 // and settings into the studio and raises the docks it needs (later panels by objectName,
 // when they exist). Teacher mode (View menu): larger fonts, the Data and Network panels locked,
 // advanced playground controls hidden.
+#include <QPointer>
 #include <QWidget>
+#include <vector>
 
 class QAction;
 class QLabel;
@@ -93,6 +95,7 @@ private:
     int current_ = 0;
     bool teacher_ = false;
     int baseFontSize_ = 0;
+    std::vector<QPointer<QWidget>> lockedSettings_;  // Train panel settings locked by teacher mode
 };
 
 // Adds the Lessons dock (and Teacher mode in the View menu) to the studio's window.

@@ -2,6 +2,7 @@
 // phenomenon each playground teaches is asserted on the real shipped data.
 #include <QtTest>
 
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QPushButton>
@@ -390,7 +391,11 @@ private slots:
         QVERIFY(s.window.font().pointSize() > size);
         QVERIFY(!s.window.dataPanel()->isEnabled());
         QVERIFY(!s.window.networkPanel()->isEnabled());
+        auto combos = s.window.trainPanel()->findChildren<QComboBox*>();
+        QVERIFY(!combos.isEmpty());
+        for (QComboBox* c : combos) QVERIFY(!c->isEnabled());
         s.lessons->setTeacherMode(false);
+        for (QComboBox* c : combos) QVERIFY(c->isEnabled());
         QCOMPARE(s.window.font().pointSize(), size);
         QVERIFY(s.window.dataPanel()->isEnabled());
         QTemporaryDir dir;
