@@ -111,7 +111,11 @@ MainWindow::MainWindow(QWidget* parent)
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
     addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
-    addPanel(new ImageToImagePanel([this] { return trainedModel(); }, [this] { return dataPanel_->dataset(); }),
+    addPanel(new ImageToImagePanel([this] { return trainedModel(); },
+                                   [this] {  // the validation images of the studio's split
+                                       const TrainOptions o = trainPanel_->settings().options;
+                                       return dataPanel_->split(o.validationSplit > 0 ? o.validationSplit : 0.2, o.seed).second;
+                                   }),
              tr("Image to image"), "ImageToImageDock");
     addPanel(new LatentPanel(dataPanel_), tr("Latent space"), "LatentDock");
 

@@ -96,7 +96,7 @@ void ImageToImagePanel::build() {
     auto* dataRow = new QHBoxLayout;
     source_ = new QComboBox;
     source_->addItem(tr("Simulated (held out)"));
-    source_->addItem(tr("Data panel"));
+    source_->addItem(tr("Data panel (validation)"));
     source_->setToolTip(tr("Simulate galaxies with their true targets, or use the Data panel's set when its targets are images"));
     count_ = new QSpinBox;
     count_->setRange(1, 2000);
