@@ -1,5 +1,6 @@
 #include "data_panel.h"
 
+#include <QAbstractAxis>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -851,11 +852,37 @@ void DataPanel::showLoaded() {
                                               : tr("Image target (%1): no classes").arg(QString::fromStdString(d.imageTarget)));
     }
     chart->legend()->hide();
+    themeChart(chart);
     QChart* old = balance_->chart();
     balance_->setChart(chart);
     delete old;
     previewSample_ = 0;
     updateSummaryTab();
+}
+
+void DataPanel::themeChart(QChart* chart) const {
+    // Qt Charts ignore the palette: pick the light or dark theme, then the palette's colours.
+    const QPalette pal = palette();
+    const bool dark = pal.color(QPalette::Window).lightnessF() < 0.5;
+    chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundBrush(pal.brush(QPalette::Base));
+    chart->setTitleBrush(pal.brush(QPalette::Text));
+    for (QAbstractAxis* a : chart->axes()) {
+        a->setLabelsBrush(pal.brush(QPalette::Text));
+        QColor grid = pal.color(QPalette::Text);
+        grid.setAlpha(50);
+        a->setGridLineColor(grid);
+    }
+    for (QAbstractSeries* series : chart->series())
+        if (auto* bars = qobject_cast<QBarSeries*>(series))
+            for (QBarSet* set : bars->barSets()) set->setColor(dark ? QColor(90, 150, 235) : QColor(40, 110, 200));
+}
+
+void DataPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) && balance_ &&
+        balance_->chart())
+        themeChart(balance_->chart());
 }
 
 void DataPanel::updateSummaryTab() {

@@ -30,6 +30,7 @@ class QGridLayout;
 
 namespace QtCharts {}
 class QChartView;
+class QChart;
 
 namespace deepfield::widgets {
 class ThumbnailGrid;
@@ -124,6 +125,7 @@ signals:
     void imageOpened(const QString& title);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -133,6 +135,7 @@ private:
     void showImage(const OpenedImage& opened);
     void showError(const QString& message);
     void updateSummaryTab();
+    void themeChart(QChart* chart) const;
     void updateAugmentationPreview();
     void updateImageHistogram();
     Json sourceFromForm() const;
@@ -153,7 +156,7 @@ private:
     QLabel* summary_;
     QTabWidget* views_;
     widgets::ThumbnailGrid* grid_;
-    QChartView* balance_;
+    QChartView* balance_ = nullptr;  // changeEvent may come before it exists
     QWidget* imagePage_;
     widgets::ImageView* imageView_;
     widgets::ImageControls* imageControls_;
