@@ -138,7 +138,16 @@ QWidget* LessonsPanel::buildStartPage() {
         words->setWordWrap(true);
         auto* open = new QPushButton(tr("Open"), card);
         open->setObjectName(QString("openLesson%1").arg(l.number));
-        connect(open, &QPushButton::clicked, this, [this, n = l.number] { openLesson(n); });
+        connect(open, &QPushButton::clicked, this, [this, n = l.number] {
+            // A lesson replaces the studio's project: unsaved work is not dropped silently.
+            if (window_->isModified() &&
+                QMessageBox::question(this, tr("Open lesson %1").arg(n),
+                                      tr("The current project has unsaved changes. Open the lesson anyway and "
+                                         "discard them? (Cancel, then File ▸ Save, keeps them.)"),
+                                      QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Discard)
+                return;
+            openLesson(n);
+        });
         h->addWidget(badge, 0, Qt::AlignTop);
         h->addWidget(words, 1);
         h->addWidget(open, 0, Qt::AlignVCenter);
