@@ -10,6 +10,8 @@
 //   pix2pixBeatsInput              the adversarial (pix2pix) U-Net on simulated blends and deconvolution
 //                                  (32×32 centres, one band): held-out MSE at least halved against the
 //                                  input, with the discriminator's loss recorded every epoch.
+//   bulgeToTotalFromColours        a U-Net with a ReLU output on g,r,i bulge-disk galaxies: predicted
+//                                  B/T correlates with the truth on held-out images (Pearson r).
 #include <QtTest>
 
 #include <cmath>
@@ -25,7 +27,9 @@
 #include "generative/vae.h"
 #include "graph/templates.h"
 #include "train/optimizer.h"
+#include "train/loss.h"
 #include "train/segmentation.h"
+#include "train/trainer.h"
 
 using namespace deepfield;
 
@@ -51,22 +55,31 @@ Set simulateMorphology(int first, int count, int size) {
     return s;
 }
 
-// Regression pairs of simulated `kind` galaxies (r band, 64×64 cropped to the central 32×32),
-// input and target divided by one per-image scale as the CLI does.
-std::shared_ptr<TensorDataset> simulatePairs(SimKind kind, const std::string& target, int first, int count) {
+// Regression pairs of simulated `kind` galaxies (64×64 cropped to the central 32×32), the named
+// target images stacked along channels; input and target divided by one per-image scale as the
+// CLI does.
+std::shared_ptr<TensorDataset> simulatePairs(SimKind kind, const std::vector<std::string>& targets, int first,
+                                             int count, const std::vector<std::string>& bands = {"r"}) {
     SimOptions o;
     o.kind = kind;
     o.size = 64;
-    o.bands = {"r"};
+    o.bands = bands;
     o.seed = 21;
     const auto gals = simulateGalaxies(o, first, count);
-    Tensor x({count, 1, 32, 32}), y({count, 1, 32, 32});
+    const int c = int(bands.size()), ct = c * int(targets.size());
+    Tensor x({count, c, 32, 32}), y({count, ct, 32, 32});
     for (int i = 0; i < count; ++i) {
         const SimulatedGalaxy& g = gals[std::size_t(i)];
-        Tensor xi = centerCrop(g.image, 32), yi;
-        for (const auto& [name, t] : g.targets)
-            if (name == target) yi = centerCrop(t, 32);
-        if (yi.size() != xi.size()) throw Error("the simulator gave no '" + target + "' image");
+        Tensor xi = centerCrop(g.image, 32), yi({ct, 32, 32});
+        std::size_t offset = 0;
+        for (const std::string& target : targets) {
+            Tensor t;
+            for (const auto& [name, image] : g.targets)
+                if (name == target) t = centerCrop(image, 32);
+            if (t.size() != xi.size()) throw Error("the simulator gave no '" + target + "' image");
+            std::copy_n(t.data(), t.size(), yi.data() + offset);
+            offset += t.size();
+        }
         scaleImagePair(xi, &yi);
         std::copy_n(xi.data(), xi.size(), x.sample(i));
         std::copy_n(yi.data(), yi.size(), y.sample(i));
@@ -143,8 +156,8 @@ private slots:
     void pix2pixBeatsInput() {
         QFETCH(int, kind);
         QFETCH(QString, target);
-        const auto train = simulatePairs(SimKind(kind), target.toStdString(), 0, 256);
-        const auto test = simulatePairs(SimKind(kind), target.toStdString(), 100000, 48);
+        const auto train = simulatePairs(SimKind(kind), {target.toStdString()}, 0, 256);
+        const auto test = simulatePairs(SimKind(kind), {target.toStdString()}, 100000, 48);
         TemplateOptions t;
         t.inputShape = {1, 32, 32};
         t.outputs = 1;
@@ -172,6 +185,41 @@ private slots:
         qInfo("%s (pix2pix): held-out MSE input→truth %.4f, output→truth %.4f (ratio %.3f)", qPrintable(target), in, out,
               out / in);
         QVERIFY2(out <= 0.5 * in, qPrintable(QString("%1 vs %2").arg(out).arg(in)));
+    }
+
+    void bulgeToTotalFromColours() {
+        // g,r,i bulge-disk galaxies: a U-Net with a ReLU output predicts bulge and disk images whose
+        // flux ratio follows the true B/T on held-out galaxies (the red bulge and blue disk differ in
+        // colour pixel by pixel). The same run on the r band alone reaches only 0.79.
+        const std::vector<std::string> bands{"g", "r", "i"};
+        const auto train = simulatePairs(SimKind::BulgeDisk, {"bulge", "disk"}, 0, 400, bands);
+        const auto test = simulatePairs(SimKind::BulgeDisk, {"bulge", "disk"}, 100000, 64, bands);
+        TemplateOptions t;
+        t.inputShape = {3, 32, 32};
+        t.outputs = 6;
+        t.depth = 2;
+        t.baseFilters = 8;
+        t.finalActivation = "relu";
+        Graph g = makeTemplate("unet-clumps", t);
+        g.build();
+        g.reset(7);
+        const auto loss = makeLoss("mse");
+        OptimizerOptions oo;
+        oo.learningRate = 2e-3;
+        const auto opt = makeOptimizer("adam", oo);
+        TrainOptions to;
+        to.epochs = 12;
+        to.batchSize = 16;
+        to.seed = 3;
+        Trainer trainer(g, *loss, *opt, to);
+        const History h = trainer.fit(*train);
+        QCOMPARE(h.stopReason, std::string("completed"));
+        const Tensor pred = trainer.evaluate(*test).predictions;
+        QCOMPARE(pred.dim(1), 6);
+        QVERIFY(pred.vec().minCoeff() >= 0.0f);  // non-negative images: no negative flux in the sums
+        const double r = pearson(firstHalfFluxRatio(pred), firstHalfFluxRatio(test->targets()));
+        qInfo("bulge-disk (g,r,i, ReLU output): held-out Pearson r of B/T %.3f", r);
+        QVERIFY2(r >= 0.85, qPrintable(QString::number(r)));
     }
 };
 
