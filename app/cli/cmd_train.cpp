@@ -39,6 +39,8 @@ const char* kTrainHelp = R"(usage: deepfield-cli train --model <template|model.j
   --batch-size B          default 32 (0: whole training set per step)
   --optimizer NAME        sgd, rmsprop, adagrad, adam (default), adamw
   --lr X                  learning rate, default 0.001
+  --lr-schedule S         constant (default), cosine (to 0 over the run), step (×0.1 every 10
+                          epochs), exponential (×0.1 per epoch)
   --validation-split F    share of the training rows used for validation, default 0.2
   --seed S                weights, shuffling and splits, default 0
   --loss NAME             default: sparse_categorical_crossentropy (classes) or mse (regression)
@@ -130,6 +132,11 @@ int runTrain(Args& args) {
     oo.learningRate = args.getDouble("lr", 1e-3);
     const double validationSplit = fraction(args, "validation-split", 0.2);
     to.seed = std::uint64_t(args.getInt("seed", 0, 0));
+    to.schedule.kind = args.get("lr-schedule", "constant");
+    if (to.schedule.kind != "constant" && to.schedule.kind != "cosine" && to.schedule.kind != "step" &&
+        to.schedule.kind != "exponential")
+        throw UsageError("option --lr-schedule must be constant, cosine, step or exponential, got '" +
+                         to.schedule.kind + "'");
     const std::string lossName = args.get("loss", "");
     const bool dropMissing = args.flag("drop-missing");
     const ImageDataArgs images = readImageDataArgs(args);  // --crop --image-size --grey --bands --stretch --augment
