@@ -56,7 +56,7 @@ void applyDarkTheme(bool dark) {
     p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
     p.setColor(QPalette::Button, window);
     p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, QColor(255, 90, 80));
+    p.setColor(QPalette::BrightText, Qt::white);  // text on Dark (e.g. the image view's "No image")
     p.setColor(QPalette::Highlight, QColor(60, 120, 215));
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::Link, QColor(110, 170, 255));
