@@ -67,7 +67,12 @@ OverfitRun runOverfit(const Tensor& x, const std::vector<int>& labels, int class
     for (std::size_t i = 0; i < o.widths.size(); ++i) {
         const std::string k = std::to_string(i + 1);
         g.add("dense_" + k, "Dense", Json{{"units", o.widths[i]}}, {prev});
-        g.add("relu_" + k, "ReLU", Json::object(), {"dense_" + k});
+        std::string pre = "dense_" + k;
+        if (o.batchNorm) {
+            g.add("bn_" + k, "BatchNormalization", Json::object(), {pre});
+            pre = "bn_" + k;
+        }
+        g.add("relu_" + k, "ReLU", Json::object(), {pre});
         prev = "relu_" + k;
         if (o.dropout > 0) {
             g.add("dropout_" + k, "Dropout", Json{{"rate", o.dropout}}, {prev});

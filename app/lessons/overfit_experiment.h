@@ -18,6 +18,7 @@ struct OverfitOptions {
     int epochs = 120;
     std::vector<int> widths{128, 128, 128};
     double dropout = 0.0;    // after every hidden layer; 0 = none
+    bool batchNorm = false;  // BatchNormalization between each Dense and its ReLU
     int patience = 0;        // early stopping on validation loss; 0 = off
     double learningRate = 2e-3;
     std::uint64_t seed = 1;

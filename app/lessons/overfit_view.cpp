@@ -50,11 +50,13 @@ OverfitView::OverfitView(QWidget* parent)
       overfitButton_(new QPushButton(tr("Run: without vs with dropout"), this)),
       initButton_(new QPushButton(tr("Run: bad vs He initialisation"), this)),
       earlyStopping_(new QCheckBox(tr("early stopping (patience 10)"), this)),
+      withBatchNorm_(new QCheckBox(tr("also with batch normalisation"), this)),
       status_(new QLabel(this)) {
     setObjectName("OverfitView");
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(overfitButton_);
     buttons->addWidget(earlyStopping_);
+    buttons->addWidget(withBatchNorm_);
     buttons->addSpacing(12);
     buttons->addWidget(initButton_);
     buttons->addStretch();
@@ -89,6 +91,8 @@ OverfitView::~OverfitView() = default;
 
 void OverfitView::setData(const ColourSample& data) { data_ = data; }
 
+void OverfitView::setBatchNormRun(bool on) { withBatchNorm_->setChecked(on); }
+
 bool OverfitView::isRunning() const { return task_->isRunning(); }
 
 void OverfitView::waitUntilDone() {
@@ -104,14 +108,20 @@ void OverfitView::runOverfitting() {
     plain.patience = earlyStopping_->isChecked() ? 10 : 0;
     OverfitOptions drop = plain;
     drop.dropout = 0.5;
-    task_->start(tr("Training twice"), [this, plain, drop](const BackgroundTask::Progress& progress,
-                                                           const std::atomic<bool>& cancel) {
-        const int total = plain.epochs + drop.epochs;
+    OverfitOptions bn = plain;
+    bn.batchNorm = true;
+    const bool withBn = withBatchNorm_->isChecked();
+    task_->start(tr("Training"), [this, plain, drop, bn, withBn](const BackgroundTask::Progress& progress,
+                                                                 const std::atomic<bool>& cancel) {
+        const int total = plain.epochs * (withBn ? 3 : 2);
+        const int classes = int(data_.classNames.size());
         try {
-            plain_ = runOverfit(data_.features, data_.labels, int(data_.classNames.size()), plain, &cancel,
-                                [&](int e) { progress(e, total); });
-            dropout_ = runOverfit(data_.features, data_.labels, int(data_.classNames.size()), drop, &cancel,
+            plain_ = runOverfit(data_.features, data_.labels, classes, plain, &cancel, [&](int e) { progress(e, total); });
+            dropout_ = runOverfit(data_.features, data_.labels, classes, drop, &cancel,
                                   [&](int e) { progress(plain.epochs + e, total); });
+            batchNorm_ = withBn ? runOverfit(data_.features, data_.labels, classes, bn, &cancel,
+                                             [&](int e) { progress(2 * plain.epochs + e, total); })
+                                : OverfitRun{};
         } catch (const std::exception& e) {
             return QString::fromStdString(e.what());
         }
@@ -147,6 +157,10 @@ void OverfitView::plotLosses() {
     addCurve(lossPlot_, plain_.valLoss, tr("validation, no dropout"), QColor(214, 60, 50), Qt::SolidLine);
     addCurve(lossPlot_, dropout_.trainLoss, tr("training, dropout 0.5"), QColor(47, 127, 208), Qt::DashLine);
     addCurve(lossPlot_, dropout_.valLoss, tr("validation, dropout 0.5"), QColor(214, 60, 50), Qt::DashLine);
+    if (!batchNorm_.valLoss.empty()) {
+        addCurve(lossPlot_, batchNorm_.trainLoss, tr("training, batch norm"), QColor(47, 127, 208), Qt::DotLine);
+        addCurve(lossPlot_, batchNorm_.valLoss, tr("validation, batch norm"), QColor(214, 60, 50), Qt::DotLine);
+    }
     lossPlot_->legend->setVisible(true);
     lossPlot_->rescaleAxes();
     lossPlot_->yAxis->setRangeLower(0);
@@ -156,7 +170,12 @@ void OverfitView::plotLosses() {
                          .arg(plain_.valRise(), 0, 'f', 3)
                          .arg(plain_.bestEpoch)
                          .arg(dropout_.valRise(), 0, 'f', 3)
-                         .arg(dropout_.bestEpoch));
+                         .arg(dropout_.bestEpoch) +
+                     (batchNorm_.valLoss.empty()
+                          ? QString()
+                          : tr(" With batch normalisation: %1 (minimum at epoch %2).")
+                                .arg(batchNorm_.valRise(), 0, 'f', 3)
+                                .arg(batchNorm_.bestEpoch)));
 }
 
 void OverfitView::plotNorms() {

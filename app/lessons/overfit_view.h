@@ -29,6 +29,8 @@ public:
     void waitUntilDone();
     const OverfitRun& plainRun() const { return plain_; }
     const OverfitRun& dropoutRun() const { return dropout_; }
+    const OverfitRun& batchNormRun() const { return batchNorm_; }  // empty unless ticked
+    void setBatchNormRun(bool on);
     const GradientNormRun& smallInitRun() const { return small_; }
     const GradientNormRun& heInitRun() const { return he_; }
     QCustomPlot* lossPlot() const { return lossPlot_; }
@@ -41,12 +43,12 @@ private:
     void plotNorms();
 
     ColourSample data_;
-    OverfitRun plain_, dropout_;
+    OverfitRun plain_, dropout_, batchNorm_;
     GradientNormRun small_, he_;
     BackgroundTask* task_;
     QCustomPlot *lossPlot_, *smallPlot_, *hePlot_;
     QPushButton *overfitButton_, *initButton_;
-    QCheckBox* earlyStopping_;
+    QCheckBox *earlyStopping_, *withBatchNorm_;
     QLabel* status_;
 };
 

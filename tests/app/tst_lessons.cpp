@@ -367,6 +367,25 @@ private slots:
         QVERIFY(drop.valLoss.back() < plain.valLoss.back());
     }
 
+    void lesson5BatchNormRuns() {
+        const ColourSample c = loadColourClasses(sdssColoursCsv(), 200);
+        OverfitOptions o;
+        o.epochs = 20;
+        o.batchNorm = true;
+        const OverfitRun r = runOverfit(c.features, c.labels, 3, o);
+        QCOMPARE(int(r.trainLoss.size()), 20);
+        QCOMPARE(int(r.valLoss.size()), 20);
+        for (double v : r.valLoss) QVERIFY(std::isfinite(v));
+        QVERIFY(r.trainLoss.back() < r.trainLoss.front());
+        // Early stopping ends the run after `patience` epochs without a better validation loss.
+        o.batchNorm = false;
+        o.epochs = 120;
+        o.patience = 5;
+        const OverfitRun e = runOverfit(c.features, c.labels, 3, o);
+        QVERIFY(int(e.valLoss.size()) < 120);
+        QCOMPARE(int(e.valLoss.size()), e.bestEpoch + 5);
+    }
+
     void lesson5VanishingGradients() {
         const ColourSample c = loadColourClasses(sdssColoursCsv(), 600);
         const GradientNormRun small = runGradientNorms(c.features, c.labels, 3, "small", 8, 30, "Sigmoid");
