@@ -151,6 +151,20 @@ private slots:
         QCOMPARE(model["training"].toObject()["output_activation"].toString(), activation);
     }
 
+    void learningRateSchedule() {
+        const QString run = tmp_.filePath("run-cosine");
+        const Result r = runCli({"train", "--model", "unet-clumps", "--data", simulate("clumps"), "--target", "mask",
+                                 "--depth", "2", "--base-filters", "4", "--epochs", "2", "--lr-schedule", "cosine",
+                                 "--out", run});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const QJsonObject schedule = readJson(run + "/model.json")["training"].toObject()["schedule"].toObject();
+        QCOMPARE(schedule["kind"].toString(), QString("cosine"));
+        const Result bad = runCli({"train", "--model", "unet-clumps", "--data", simulate("clumps"), "--target", "mask",
+                                   "--lr-schedule", "wave", "--out", tmp_.filePath("bad")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("--lr-schedule must be constant, cosine, step or exponential"), qPrintable(bad.err));
+    }
+
     void rejectsMismatches_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QStringList>("extra");
