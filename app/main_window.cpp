@@ -20,6 +20,7 @@
 #include "graph/graph.h"
 #include "learning_curve_plot.h"
 #include "panels/data_panel.h"
+#include "panels/inspect_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/generate_panel.h"
 #include "panels/image_to_image_panel.h"
@@ -110,6 +111,7 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     viewMenu_->addAction(dataDock->toggleViewAction());
     viewMenu_->addAction(networkDock->toggleViewAction());
+    addPanel(new InspectPanel(this), tr("Inspect"), "InspectDock");
     addPanel(new GeneratePanel(dataPanel_), tr("Generate"), "GenerateDock");
     addPanel(new ImageToImagePanel([this] { return trainedModel(); },
                                    [this] {  // the validation images of the studio's split
@@ -505,7 +507,12 @@ std::shared_ptr<Graph> MainWindow::trainedModel() const {
 }
 
 QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QString& objectName) {
-    QDockWidget* dock = makeDock(this, title, objectName, panel);
+    // Panels scroll inside their dock rather than forcing their minimum width on the window.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    QDockWidget* dock = makeDock(this, title, objectName, scroll);
     addDockWidget(Qt::RightDockWidgetArea, dock);
     if (auto* network = findChild<QDockWidget*>("NetworkDock")) tabifyDockWidget(network, dock);
     viewMenu_->addAction(dock->toggleViewAction());

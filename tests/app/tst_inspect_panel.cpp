@@ -4,6 +4,7 @@
 // keeps ticking, the confusion matrix matches a direct evaluation and its cells list exactly
 // their images.
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QElapsedTimer>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -142,7 +143,9 @@ void TestInspectPanel::initTestCase() {
 void TestInspectPanel::panelIsDocked() {
     auto* dock = window_->findChild<QDockWidget*>("InspectDock");
     QVERIFY(dock);
-    QCOMPARE(dock->widget(), static_cast<QWidget*>(panel_));
+    auto* scroll = qobject_cast<QScrollArea*>(dock->widget());  // panels scroll inside their dock
+    QVERIFY(scroll);
+    QCOMPARE(scroll->widget(), static_cast<QWidget*>(panel_));
     QCOMPARE(panel_->tabs()->count(), 5);
     QCOMPARE(panel_->input().x.shape(), (Shape{1, kSize, kSize}));
 }
