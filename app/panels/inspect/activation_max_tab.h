@@ -36,6 +36,7 @@ public:
     BackgroundTask* task() const { return task_; }
     int imagesShown() const { return imagesShown_; }
     const QImage& currentImage() const { return image_; }
+    QCustomPlot* objectiveCurve() const { return curve_; }  // objective per reported step
     QString message() const;
 
 private:
