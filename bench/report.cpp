@@ -97,7 +97,7 @@ std::string comparisonTable(const Json& c) {
       << num(Json{{"v", gemm}}, "v", 1) << " GFLOP/s)\n";
     const std::string hdr = pad("workload", 22, true) + pad("mode", 6, true) + pad("unit", 10, true) +
                             pad("engine min", 11) + pad("median", 10) + pad("max", 10) + pad("torch min", 11) +
-                            pad("median", 10) + pad("max", 10) + pad("ratio", 7) + pad("(min", 6) + pad("max)", 6) +
+                            pad("median", 10) + pad("max", 10) + pad("ratio", 8) + pad("(min", 8) + pad("max)", 8) +
                             pad("fgn e/t", 11) + pad("conv GF/s", 10) + pad("%GEMM", 7);
     o << hdr << "\n" << std::string(hdr.size(), '-') << "\n";
     for (auto it = c["workloads"].begin(); it != c["workloads"].end(); ++it) {
@@ -118,7 +118,7 @@ std::string comparisonTable(const Json& c) {
               << pad(num(e["engine"][mode], "min", prec), 11) << pad(num(e["engine"][mode], "median", prec), 10)
               << pad(num(e["engine"][mode], "max", prec), 10) << pad(num(e["torch"][mode], "min", prec), 11)
               << pad(num(e["torch"][mode], "median", prec), 10) << pad(num(e["torch"][mode], "max", prec), 10)
-              << pad(num(r, "median", 2), 7) << pad(num(r, "min", 2), 6) << pad(num(r, "max", 2), 6) << pad(fg, 11)
+              << pad(num(r, "median", 2), 8) << pad(num(r, "min", 2), 8) << pad(num(r, "max", 2), 8) << pad(fg, 11)
               << pad(conv, 10) << pad(share, 7) << "\n";
         }
     }
@@ -131,8 +131,8 @@ std::string comparisonTable(const Json& c) {
           << pad(num(g["engine"], "min", 2), 11) << pad(num(g["engine"], "median", 2), 10)
           << pad(num(g["engine"], "max", 2), 10) << pad(num(g["torch"], "min", 2), 11)
           << pad(num(g["torch"], "median", 2), 10) << pad(num(g["torch"], "max", 2), 10)
-          << pad(num(g["ratio"], "median", 2), 7) << pad(num(g["ratio"], "min", 2), 6)
-          << pad(num(g["ratio"], "max", 2), 6) << pad(fg, 11) << "\n";
+          << pad(num(g["ratio"], "median", 2), 8) << pad(num(g["ratio"], "min", 2), 8)
+          << pad(num(g["ratio"], "max", 2), 8) << pad(fg, 11) << "\n";
         o << "  (ig ratio = PyTorch ms / engine ms; completeness error of the engine's map "
           << num(Json{{"v", 100.0 * g.value("completeness_error", 0.0)}}, "v", 3) << " %)\n";
     }
