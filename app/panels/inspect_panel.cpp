@@ -66,11 +66,17 @@ InspectPanel::InspectPanel(MainWindow* window, QWidget* parent)
     });
 
     if (window_) {
+        // A hidden panel (a tab behind another dock) only notes the change: building the model,
+        // the feature maps' forward pass and the evaluation wait until it is shown or asked for,
+        // so the end of a training run does not stall the UI for panels nobody is looking at.
         connect(window_, &MainWindow::modelChanged, this, [this] {
-            pullDataset();  // the validation split of the run that made the model
-            setModel(window_->trainedModel());
+            staleModel_ = staleDataset_ = true;  // the validation split of the run that made the model
+            if (isVisible()) bringUpToDate();
         });
-        connect(window_->dataPanel(), &DataPanel::datasetChanged, this, &InspectPanel::pullDataset);
+        connect(window_->dataPanel(), &DataPanel::datasetChanged, this, [this] {
+            staleDataset_ = true;
+            if (isVisible()) bringUpToDate();
+        });
         connect(window_->dataPanel()->thumbnails(), &widgets::ThumbnailGrid::imageActivated, this,
                 [this](int i) { sample_->setValue(i); });
         connect(kernels_, &KernelsTab::followChanged, window_->training(), &TrainingController::setWeightSnapshots);
@@ -83,6 +89,48 @@ InspectPanel::InspectPanel(MainWindow* window, QWidget* parent)
 }
 
 InspectPanel::~InspectPanel() = default;
+
+void InspectPanel::bringUpToDate() {
+    if (!window_ || (!staleModel_ && !staleDataset_)) return;
+    const bool model = staleModel_;
+    staleModel_ = staleDataset_ = false;
+    pullDataset();
+    if (model) setModel(window_->trainedModel());
+}
+
+void InspectPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    bringUpToDate();
+}
+
+std::shared_ptr<Graph> InspectPanel::model() {
+    bringUpToDate();
+    return model_;
+}
+inspect::KernelsTab* InspectPanel::kernels() {
+    bringUpToDate();
+    return kernels_;
+}
+inspect::FeatureMapsTab* InspectPanel::featureMaps() {
+    bringUpToDate();
+    return featureMaps_;
+}
+inspect::AttributionsTab* InspectPanel::attributions() {
+    bringUpToDate();
+    return attributions_;
+}
+inspect::ActivationMaxTab* InspectPanel::activationMax() {
+    bringUpToDate();
+    return activationMax_;
+}
+inspect::EvaluationTab* InspectPanel::evaluation() {
+    bringUpToDate();
+    return evaluation_;
+}
+const inspect::InspectInput& InspectPanel::input() {
+    bringUpToDate();
+    return input_;
+}
 
 void InspectPanel::pullDataset() {
     DataPanel* d = window_->dataPanel();

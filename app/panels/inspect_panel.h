@@ -35,30 +35,34 @@ public:
     ~InspectPanel() override;
 
     void setModel(std::shared_ptr<Graph> model);
-    std::shared_ptr<Graph> model() const { return model_; }
+    // The accessors first apply a model or data set change that arrived while the panel was hidden.
+    std::shared_ptr<Graph> model();
     void setDataset(std::shared_ptr<const Dataset> whole, std::shared_ptr<const Dataset> validation,
                     const QStringList& classNames);
     void setSample(int index);  // a data set sample becomes the chosen image
     bool openImageFile(const QString& path, QString* why = nullptr);
-    const inspect::InspectInput& input() const { return input_; }
+    const inspect::InspectInput& input();
     QString message() const;
 
     QTabWidget* tabs() const { return tabs_; }
-    inspect::KernelsTab* kernels() const { return kernels_; }
-    inspect::FeatureMapsTab* featureMaps() const { return featureMaps_; }
-    inspect::AttributionsTab* attributions() const { return attributions_; }
-    inspect::ActivationMaxTab* activationMax() const { return activationMax_; }
-    inspect::EvaluationTab* evaluation() const { return evaluation_; }
+    inspect::KernelsTab* kernels();
+    inspect::FeatureMapsTab* featureMaps();
+    inspect::AttributionsTab* attributions();
+    inspect::ActivationMaxTab* activationMax();
+    inspect::EvaluationTab* evaluation();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void setInput(const inspect::InspectInput& input);
     void pullDataset();
+    void bringUpToDate();  // applies changes that arrived while hidden
 
     MainWindow* window_;
+    bool staleModel_ = false, staleDataset_ = false;
     std::shared_ptr<Graph> model_;
     std::shared_ptr<const Dataset> dataset_;
     QStringList classNames_;

@@ -41,23 +41,32 @@ void prepare(MainWindow& w, int epochs) {
     w.trainPanel()->setSettings(s);
 }
 
-// Records the longest gap between ticks of a 5 ms timer on the UI thread.
+// Records the gaps between ticks of a 5 ms timer on the UI thread: the longest one and the 99th
+// percentile (the issue asks for no stall over 50 ms and p99 under 16 ms).
 class StallProbe : public QObject {
 public:
     StallProbe() {
         timer_.setInterval(5);
         QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-            if (clock_.isValid()) worst_ = std::max(worst_, clock_.restart());
+            if (clock_.isValid()) gaps_.push_back(clock_.restart());
             else clock_.start();
         });
         timer_.start();
     }
-    qint64 worst() const { return worst_; }
+    qint64 worst() const { return gaps_.empty() ? 0 : *std::max_element(gaps_.begin(), gaps_.end()); }
+    qint64 percentile(double p) const {
+        if (gaps_.empty()) return 0;
+        std::vector<qint64> g = gaps_;
+        const auto k = std::size_t(p / 100.0 * double(g.size() - 1));
+        std::nth_element(g.begin(), g.begin() + std::ptrdiff_t(k), g.end());
+        return g[k];
+    }
+    std::size_t ticks() const { return gaps_.size(); }
 
 private:
     QTimer timer_;
     QElapsedTimer clock_;
-    qint64 worst_ = 0;
+    std::vector<qint64> gaps_;
 };
 }  // namespace
 
@@ -97,7 +106,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 10000);
         QCOMPARE(curves->batchPointCount(), before);
         QVERIFY(epochs.count() < 400);
-        qInfo("longest UI-thread stall while training: %lld ms", probe.worst());
+        qInfo("UI-thread timer gaps while training (%zu ticks of 5 ms): longest %lld ms, p99 %lld ms, median %lld ms",
+              probe.ticks(), probe.worst(), probe.percentile(99), probe.percentile(50));
         QVERIFY2(probe.worst() < 50, qPrintable(QString("UI stalled %1 ms").arg(probe.worst())));
 
         const auto result = finished.first().first().value<std::shared_ptr<TrainingResult>>();

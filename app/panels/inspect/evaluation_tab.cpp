@@ -83,8 +83,52 @@ EvaluationTab::EvaluationTab(QWidget* parent)
 
 void EvaluationTab::setModel(std::shared_ptr<Graph> model) {
     model_ = std::move(model);
+    evaluateOnShow_ = true;
     updateProbabilities();
-    evaluate();
+}
+
+void EvaluationTab::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    bringUpToDate();
+}
+
+// A new model or image only costs UI time (a forward pass, a clone of the graph, the lists of
+// thumbnails when the evaluation ends) once somebody looks at the tab.
+void EvaluationTab::bringUpToDate() {
+    if (probabilitiesOnShow_) updateProbabilities(true);
+    if (evaluateOnShow_) {
+        evaluateOnShow_ = false;
+        evaluate();
+    }
+}
+
+BackgroundTask* EvaluationTab::task() {
+    bringUpToDate();
+    return task_;
+}
+const SetEvaluation* EvaluationTab::evaluation() {
+    bringUpToDate();
+    return result_.get();
+}
+widgets::ConfusionMatrixView* EvaluationTab::matrix() {
+    bringUpToDate();
+    return matrix_;
+}
+QListWidget* EvaluationTab::cellList() {
+    bringUpToDate();
+    return cellList_;
+}
+QListWidget* EvaluationTab::misclassified() {
+    bringUpToDate();
+    return misclassified_;
+}
+const std::vector<float>& EvaluationTab::imageProbabilities() {
+    bringUpToDate();
+    return imageProbs_;
+}
+QCPBars* EvaluationTab::bars() {
+    bringUpToDate();
+    return bars_;
 }
 
 void EvaluationTab::setClassNames(const QStringList& names) { classNames_ = names; }
@@ -101,7 +145,9 @@ void EvaluationTab::setInput(const InspectInput& input) {
     updateProbabilities();
 }
 
-void EvaluationTab::updateProbabilities() {
+void EvaluationTab::updateProbabilities(bool evenIfHidden) {
+    probabilitiesOnShow_ = !isVisible() && !evenIfHidden;
+    if (probabilitiesOnShow_) return;
     imageProbs_.clear();
     if (model_ && !input_.empty() && model_->outputShapes().at(0).size() == 1) {
         try {
@@ -125,6 +171,7 @@ void EvaluationTab::updateProbabilities() {
 }
 
 bool EvaluationTab::evaluate() {
+    evaluateOnShow_ = false;
     if (!model_) return false;
     if (task_->isRunning()) {
         stale_ = true;

@@ -47,25 +47,30 @@ public:
     void setInput(const InspectInput& input);
     void setUseValidation(bool on);
     bool evaluate();
-    BackgroundTask* task() const { return task_; }
-    const SetEvaluation* evaluation() const { return result_.get(); }
+    // A hidden tab evaluates a new model when it is shown; these accessors bring it up to date first.
+    BackgroundTask* task();
+    const SetEvaluation* evaluation();
     std::shared_ptr<const Dataset> evaluatedSet() const { return evaluated_; }
-    widgets::ConfusionMatrixView* matrix() const { return matrix_; }
-    QListWidget* cellList() const { return cellList_; }
-    QListWidget* misclassified() const { return misclassified_; }
+    widgets::ConfusionMatrixView* matrix();
+    QListWidget* cellList();
+    QListWidget* misclassified();
     void showCell(int trueClass, int predicted);
     // Probabilities of the chosen image (what the bar chart shows).
-    const std::vector<float>& imageProbabilities() const { return imageProbs_; }
-    QCPBars* bars() const { return bars_; }
+    const std::vector<float>& imageProbabilities();
+    QCPBars* bars();
 
 signals:
     // A listed image was clicked: its index in the whole data set (-1 if unknown).
     void sampleChosen(int datasetIndex);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void bringUpToDate();
     void onFinished(const QString& error, bool cancelled);
     void fillList(QListWidget* list, const std::vector<int>& indices);
-    void updateProbabilities();
+    void updateProbabilities(bool evenIfHidden = false);
 
     std::shared_ptr<Graph> model_;
     QStringList classNames_;
@@ -83,6 +88,7 @@ private:
     std::shared_ptr<SetEvaluation> pending_, result_;
     std::vector<float> imageProbs_;
     bool stale_ = false;  // the model changed while an evaluation ran: run again when it ends
+    bool evaluateOnShow_ = false, probabilitiesOnShow_ = false;  // changes that arrived while hidden
 };
 
 }  // namespace deepfield::app::inspect

@@ -51,7 +51,7 @@ FeatureMapsTab::FeatureMapsTab(QWidget* parent)
     message_->setWordWrap(true);
     title_->setText(tr("Click a map to enlarge it"));
 
-    connect(layer_, &QComboBox::currentIndexChanged, this, &FeatureMapsTab::refresh);
+    connect(layer_, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
     connect(sort_, &QCheckBox::toggled, grid_, &widgets::FeatureMapGrid::setSortByMean);
     connect(tile_, &QSpinBox::valueChanged, grid_, &widgets::FeatureMapGrid::setTileSize);
     connect(grid_, &widgets::FeatureMapGrid::channelClicked, this, &FeatureMapsTab::enlarge);
@@ -84,9 +84,32 @@ void FeatureMapsTab::setLayer(const QString& name) {
 }
 
 QString FeatureMapsTab::layer() const { return layer_->currentData().toString(); }
-QString FeatureMapsTab::message() const { return message_->text(); }
+QString FeatureMapsTab::message() {
+    refreshIfStale();
+    return message_->text();
+}
+widgets::FeatureMapGrid* FeatureMapsTab::grid() {
+    refreshIfStale();
+    return grid_;
+}
+widgets::ImageView* FeatureMapsTab::imageView() {
+    refreshIfStale();
+    return view_;
+}
 
-void FeatureMapsTab::refresh() {
+void FeatureMapsTab::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    refreshIfStale();
+}
+
+void FeatureMapsTab::refreshIfStale() {
+    if (stale_) refresh(true);
+}
+
+void FeatureMapsTab::refresh(bool evenIfHidden) {
+    // A hidden tab (behind another tab or dock) does not keep the UI thread busy with forward passes.
+    stale_ = !isVisible() && !evenIfHidden;
+    if (stale_) return;
     message_->clear();
     if (!model_ || input_.empty() || layer_->currentIndex() < 0) {
         grid_->setMaps(Tensor());
@@ -108,6 +131,7 @@ void FeatureMapsTab::refresh() {
 }
 
 void FeatureMapsTab::enlarge(int channel) {
+    refreshIfStale();
     const Tensor& m = grid_->maps();
     if (m.empty() || channel < 0 || channel >= m.dim(0)) return;
     enlarged_ = channel;

@@ -30,12 +30,17 @@ public:
     QString layer() const;
     void enlarge(int channel);
     int enlargedChannel() const { return enlarged_; }
-    widgets::FeatureMapGrid* grid() const { return grid_; }
-    widgets::ImageView* imageView() const { return view_; }
-    QString message() const;
+    // The forward pass waits until the tab is shown; asking for its results runs it at once.
+    widgets::FeatureMapGrid* grid();
+    widgets::ImageView* imageView();
+    QString message();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
-    void refresh();
+    void refresh(bool evenIfHidden = false);
+    void refreshIfStale();
 
     std::shared_ptr<Graph> model_;
     InspectInput input_;
@@ -47,6 +52,7 @@ private:
     widgets::ImageControls* controls_;
     QLabel *message_, *title_;
     int enlarged_ = -1;
+    bool stale_ = false;  // model, input or layer changed while hidden
 };
 
 }  // namespace deepfield::app::inspect
