@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "panels/data_panel.h"
+#include "graph/templates.h"
 #include "panels/network_panel.h"
 
 namespace deepfield::app {
@@ -45,7 +46,7 @@ const std::vector<Lesson>& lessonCatalog() {
          ":/deepfield/lessons/lesson-09.md", "", {"GenerateDock", "NetworkDock"}},
         {10, QObject::tr("Features or pixels?"),
          QObject::tr("Photometric redshift from catalogue colours against learning it from the images."),
-         ":/deepfield/lessons/lesson-10.md", "", {"NetworkDock", "DataDock"}},
+         ":/deepfield/lessons/lesson-10.md", "photoz", {"LessonsDock", "DataDock"}},
     };
     return lessons;
 }
@@ -81,8 +82,10 @@ Json tableSource(const QString& path, const std::vector<std::string>& features, 
     return Json{{"kind", "table"}, {"path", path.toStdString()}, {"features", features}, {"target", target}};
 }
 
-Json simulated(const std::string& kind, int count, int size = 64) {
-    return Json{{"kind", "simulated"}, {"sim_kind", kind}, {"count", count}, {"size", size}, {"bands", {"r"}}, {"seed", 1}};
+Json simulated(const std::string& kind, int count, int size = 64, const std::vector<std::string>& bands = {"r"},
+               const std::string& target = "class") {
+    return Json{{"kind", "simulated"}, {"sim_kind", kind}, {"count", count}, {"size", size},
+                {"bands", bands},      {"seed", 1},       {"target", target}};
 }
 
 TrainSettings settings(int epochs, int batch, double lr, const std::vector<std::string>& metrics,
@@ -146,14 +149,30 @@ Project lessonProject(const Lesson& lesson) {
             p.network = mlp(4, {256, 256, 256}, 3, "ReLU");
             p.training = settings(60, 16, 1e-3, {"accuracy"}, "sparse_categorical_crossentropy", "adam", 0.9);
             break;
-        case 7:
-            p.dataSource = simulated("clumps", 600);
-            try {
-                p.network = NetworkPanel::templateNetwork("unet-clumps", {1, 64, 64}, 1);
-            } catch (const std::exception&) {
-                p.network = NetworkPanel::templateNetwork("cnn-morphology", {1, 64, 64}, 4);
-            }
-            p.training = settings(6, 16, 1e-3, {});
+        case 4:
+        case 6:  // small enough that the demonstration trains in seconds: 32×32, 600 galaxies
+            p.dataSource = simulated("morphology", 600, 32);
+            p.network = NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 4);
+            p.training = settings(8, 32, 1e-3, {"accuracy"}, "sparse_categorical_crossentropy", "adam", 0.25);
+            break;
+        case 7: {
+            p.dataSource = simulated("clumps", 400, 32, {"r"}, "mask");
+            TemplateOptions o({1, 32, 32}, 1);
+            o.depth = 2;
+            o.baseFilters = 8;
+            p.network = makeTemplate("unet-clumps", o).toJson();
+            p.training = settings(8, 16, 2e-3, {"dice"}, "binary_crossentropy");
+            break;
+        }
+        case 8:  // g, r, i: ellipticals are red, so the latent carries colour as well as shape
+            p.dataSource = simulated("morphology", 800, 32, {"g", "r", "i"});
+            p.network = NetworkPanel::templateNetwork("cnn-morphology", {3, 32, 32}, 4);
+            p.training = settings(8, 32, 1e-3, {"accuracy"});
+            break;
+        case 9:  // normal galaxies with a few oddballs (rings, arcs, trails, hot pixels)
+            p.dataSource = simulated("anomaly", 600, 32);
+            p.network = NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 4);
+            p.training = settings(8, 32, 1e-3, {"accuracy"});
             break;
         case 10: {
             const QString boss = lessonDataDir() + "/sdss-colors/annz_boss_dr10/boss_dr10_0.csv";
@@ -162,13 +181,49 @@ Project lessonProject(const Lesson& lesson) {
             p.training = settings(30, 64, 1e-3, {"nmad", "outlier_fraction"}, "mse");
             break;
         }
-        default:  // 4, 6, 8, 9: the CNN on simulated galaxies, the studio's built-in example
+        default:
             p.dataSource = DataPanel::builtInExampleSource();
             p.network = NetworkPanel::builtInExampleNetwork();
             p.training = settings(8, 32, 1e-3, {"accuracy"});
             break;
     }
     return p;
+}
+
+Json lessonBulgeDiskNetwork(const Shape& input) {
+    TemplateOptions o(input, 2);
+    o.depth = 2;
+    o.baseFilters = 8;
+    o.finalActivation = "relu";  // fluxes are never negative
+    return makeTemplate("autoencoder", o).toJson();
+}
+
+VaeTrainSettings lessonVaeSettings() {
+    VaeTrainSettings s;
+    s.latent = 2;
+    s.beta = 0.5f;
+    s.klWarmupEpochs = 3;
+    s.epochs = 20;
+    s.learningRate = 0.002;
+    s.batchSize = 32;
+    s.baseFilters = 8;
+    s.imageSize = 32;
+    s.grey = false;
+    s.seed = 0;
+    return s;
+}
+
+GanSetup lessonGanSetup() {
+    GanSetup s;
+    s.options.kind = GanKind::DCGAN;
+    s.options.epochs = 10;
+    s.options.batchSize = 32;
+    s.options.seed = 1;
+    s.options.sampleEvery = 10;
+    s.options.sampleCount = 16;
+    s.latent = 32;
+    s.baseFilters = 16;
+    return s;
 }
 
 }  // namespace deepfield::app

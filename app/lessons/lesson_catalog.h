@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <vector>
 
+#include "panels/generate/gan_session.h"
+#include "panels/latent/vae_training.h"
 #include "project/project.h"
 
 namespace deepfield::app {
@@ -16,7 +18,7 @@ struct Lesson {
     QString title;
     QString summary;     // one line for the start page
     QString text;        // resource path of the lesson text (Markdown)
-    QString playground;  // "boundary", "backprop", "convolution", "overfit" or empty
+    QString playground;  // "boundary", "backprop", "convolution", "overfit", "photoz" or empty
     QStringList docks;   // objectNames of the docks to raise, first = the one in front
 };
 
@@ -33,5 +35,13 @@ QString sdssColoursCsv();
 // What the lesson loads into the Data, Network and Train panels. Throws InputError naming
 // the missing file when the shipped data cannot be found.
 Project lessonProject(const Lesson& lesson);
+
+// What the demonstrations train beside the lesson's network (small: each runs in well under a minute
+// on two cores). Lesson 7's second network: an encoder–decoder without skips for bulge and disk.
+Json lessonBulgeDiskNetwork(const Shape& input);
+// Lesson 8: the VAE recipe of docs/demonstrations.md (2-D latent, β 0.5, KL warm-up 3, lr 0.002).
+VaeTrainSettings lessonVaeSettings();
+// Lesson 9: a short DCGAN with several snapshots of its samples.
+GanSetup lessonGanSetup();
 
 }  // namespace deepfield::app

@@ -64,6 +64,27 @@ ColourSample loadGalaxyRedshifts(const QString& csv, int count, std::uint64_t se
         ColourSample{});
 }
 
+ColourSample loadBossRedshifts(const QString& csv, int count, std::uint64_t seed) {
+    const Table t = readCsv(csv.toStdString());
+    const std::vector<std::string> names{"MAG_U-MAG_G", "MAG_G-MAG_R", "MAG_R-MAG_I", "MAG_I-MAG_Z", "MAG_R"};
+    std::vector<Feature> f;
+    for (const std::string& c : names) f.push_back(resolveFeature(t, c));
+    const int z = t.requireColumn("Z");
+    Rng rng(seed);
+    const std::vector<int> order = rng.permutation(t.rowCount());
+    const int n = std::min(count, t.rowCount());
+    ColourSample out;
+    out.features = Tensor({n, int(names.size())});
+    for (int i = 0; i < n; ++i) {
+        const int r = order[std::size_t(i)];
+        for (std::size_t j = 0; j < f.size(); ++j)
+            out.features.sample(i)[j] = float(t.number(r, f[j].column) - (f[j].minus >= 0 ? t.number(r, f[j].minus) : 0.0));
+        out.redshift.push_back(float(t.number(r, z)));
+    }
+    out.featureNames = {"u − g", "g − r", "r − i", "i − z", "r"};
+    return out;
+}
+
 Tensor lessonGalaxyImage(int size) {
     Tensor out({size, size});
     const QString file = lessonDataDir() + "/gz1-sdss/images/587724233174941808.jpeg";

@@ -24,6 +24,10 @@ ColourSample loadColourClasses(const QString& csv, int count, std::uint64_t seed
 // Galaxies with 0 < z < 1 only, for photometric redshift.
 ColourSample loadGalaxyRedshifts(const QString& csv, int count, std::uint64_t seed = 3);
 
+// BOSS DR10 galaxies (ANNz table: magnitudes u..z, spectroscopic Z): colours u−g, g−r, r−i, i−z
+// and the r magnitude, `count` rows drawn at random (seeded).
+ColourSample loadBossRedshifts(const QString& csv, int count, std::uint64_t seed = 3);
+
 // A Galaxy Zoo spiral as a grey (size, size) image in [0, 1] (centre crop, averaged bands);
 // a simulated spiral when the cut-outs are missing.
 Tensor lessonGalaxyImage(int size = 96);

