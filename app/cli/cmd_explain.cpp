@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "data/image_io.h"
 #include "data/preprocess.h"
+#include "explain/attribution_cards.h"
 #include "explain/gradcam.h"
 #include "explain/guided.h"
 #include "explain/integrated_gradients.h"
@@ -159,32 +160,11 @@ int runExplain(Args& args) {
     std::string className = m.targetClass >= 0 && m.targetClass < int(run.classes.size())
                                 ? run.classes[std::size_t(m.targetClass)]
                                 : "";
-    std::vector<FitsCard> cards;
-    auto card = [&](const std::string& k, const std::string& v, const std::string& c) {
-        FitsCard f;
-        f.keyword = k;
-        f.value = v;
-        f.comment = c;
-        cards.push_back(f);
-    };
-    card("DF_METHOD", m.method, "attribution method");
-    card("DF_TARGET", m.target, "what was attributed");
-    if (!className.empty()) card("DF_CLASS", className, "name of the target class");
-    card("DF_FX", formatNumber(m.targetValue), "f(x): the target for the image");
-    for (const auto& [k, v] : m.parameters) {
-        std::string key = "DF_";
-        for (char ch : k) key += char(std::toupper(static_cast<unsigned char>(ch)));
-        card(key, v, "parameter of " + m.method);
-    }
-    if (m.hasCompleteness) {
-        card("DF_FBASE", formatNumber(m.baselineValue), "f(baseline)");
-        card("DF_SUMATT", formatNumber(m.attributionSum), "sum of the attributions");
-        card("DF_COMPL", formatNumber(m.completenessError()), "|sum - (f(x) - f(baseline))| / |f(x) - f(baseline)|");
-    }
-    card("DF_RUN", fs::path(runPath).filename().string().empty() ? runPath : fs::path(runPath).filename().string(),
+    std::vector<FitsCard> cards = attributionCards(m, className);
+    addCard(cards, "DF_RUN", fs::path(runPath).filename().string().empty() ? runPath : fs::path(runPath).filename().string(),
          "run directory");
-    card("DF_IMAGE", fs::path(imagePath).filename().string(), "explained image");
-    card("DF_FLIPY", img.bottomUp ? "F" : "T", "rows flipped from the PNG/JPEG order");
+    addCard(cards, "DF_IMAGE", fs::path(imagePath).filename().string(), "explained image");
+    addCard(cards, "DF_FLIPY", img.bottomUp ? "F" : "T", "rows flipped from the PNG/JPEG order");
     writeFits(out, map, cards);
 
     std::cout << m.method << " of " << m.target << (className.empty() ? "" : " (" + className + ")")

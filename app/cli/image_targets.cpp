@@ -7,6 +7,7 @@
 #include "image_target_kinds.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/preprocess_json.h"
 #include "run_dir.h"
 #include "train/segmentation.h"
 
@@ -108,13 +109,7 @@ Json imagePreprocessingJson(const ImageFolderOptions& o, const std::string& targ
 ImageFolderOptions imageFolderOptionsFromJson(const Json& pre) {
     ImageFolderOptions o;
     try {
-        PreprocessSpec& p = o.preprocess;
-        p.crop = pre.value("crop", 0.0);
-        p.imageSize = pre.value("image_size", 0);
-        p.grey = pre.value("grey", false);
-        p.channels = pre.value("channels", std::vector<int>{});
-        p.stretch = stretchKindFromString(pre.value("stretch", std::string("linear")));
-        p.normalise = normalisationFromString(pre.value("normalise", std::string("image")));
+        o.preprocess = preprocessSpecFromJson(pre);
         if (pre.value("task", std::string()) == "classification") {
             o.labelColumn = pre.value("target", std::string());
             o.classes = pre.at("classes").get<std::vector<std::string>>();

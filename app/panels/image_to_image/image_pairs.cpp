@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "data/preprocess_json.h"
 #include "data/simulator.h"
 #include "runs/run_files.h"
 #include "train/segmentation.h"
@@ -39,13 +40,8 @@ ImageModel imageModelFromRun(const std::string& path) {
     m.name = path;
     m.target = pre.value("target", std::string("mask"));
     kindFor(m.target);
+    m.preprocess = preprocessSpecFromJson(pre);
     PreprocessSpec& p = m.preprocess;
-    p.crop = pre.value("crop", 0.0);
-    p.imageSize = pre.value("image_size", 0);
-    p.grey = pre.value("grey", false);
-    p.channels = pre.value("channels", std::vector<int>{});
-    p.stretch = stretchKindFromString(pre.value("stretch", std::string("linear")));
-    p.normalise = normalisationFromString(pre.value("normalise", std::string("image")));
     m.pairScale = pre.value("pair_scale", std::string()) == "input_rms";
     if (m.pairScale) p.normalise = Normalisation::None;
     const Shape in = pre.value("input_shape", Shape{});

@@ -17,6 +17,7 @@
 #include "attribution_view.h"
 #include "data/fits.h"
 #include "explain/feature_maps.h"
+#include "explain/attribution_cards.h"
 #include "explain/gradcam.h"
 #include "explain/guided.h"
 #include "explain/integrated_gradients.h"
@@ -280,30 +281,9 @@ bool AttributionsTab::exportFits(const QString& path, QString* why) const {
         return false;
     }
     const AttributionMap& m = *result_;
-    std::vector<FitsCard> cards;
-    auto card = [&](const std::string& k, const std::string& v, const std::string& c) {
-        FitsCard f;
-        f.keyword = k;
-        f.value = v;
-        f.comment = c;
-        cards.push_back(f);
-    };
-    card("DF_METHOD", m.method, "attribution method");
-    card("DF_TARGET", m.target, "what was attributed");
-    if (m.targetClass >= 0 && m.targetClass < classNames_.size())
-        card("DF_CLASS", classNames_[m.targetClass].toStdString(), "name of the target class");
-    card("DF_FX", formatNumber(m.targetValue), "f(x): the target for the image");
-    for (const auto& [k, v] : m.parameters) {
-        std::string key = "DF_";
-        for (char ch : k) key += char(std::toupper(static_cast<unsigned char>(ch)));
-        card(key.substr(0, 8), v, "parameter of " + m.method);
-    }
-    if (m.hasCompleteness) {
-        card("DF_FBASE", formatNumber(m.baselineValue), "f(baseline)");
-        card("DF_SUMATT", formatNumber(m.attributionSum), "sum of the attributions");
-        card("DF_COMPL", formatNumber(m.completenessError()), "|sum - (f(x) - f(baseline))| / |f(x) - f(baseline)|");
-    }
-    card("DF_IMAGE", resultTitle_.toStdString(), "explained image");
+    const QString className = m.targetClass >= 0 && m.targetClass < classNames_.size() ? classNames_[m.targetClass] : QString();
+    std::vector<FitsCard> cards = attributionCards(m, className.toStdString());
+    addCard(cards, "DF_IMAGE", resultTitle_.toStdString(), "explained image");
     try {
         writeFits(path.toStdString(), m.map, cards);
     } catch (const std::exception& e) {
