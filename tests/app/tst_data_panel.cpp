@@ -23,10 +23,12 @@
 #include "histogram_view.h"
 #include "image_view.h"
 #include "panels/data_panel.h"
+#include "studio_fixture.h"
 #include "thumbnail_grid.h"
 
 using namespace deepfield;
 using deepfield::app::DataPanel;
+using studio_test::StallProbe;
 
 namespace {
 QString sourceDir() { return QFileInfo(QString(__FILE__)).absolutePath(); }
@@ -40,28 +42,6 @@ QString screenshotPath(const QString& name) {
     return dir + "/" + name;
 }
 
-// Records the longest gap between ticks of a 5 ms timer on the UI thread.
-class StallProbe : public QObject {
-public:
-    StallProbe() {
-        timer_.setInterval(5);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-            if (clock_.isValid()) worst_ = std::max(worst_, clock_.restart());
-            else clock_.start();
-        });
-        timer_.start();
-    }
-    qint64 worst() const { return worst_; }
-    void reset() {
-        worst_ = 0;
-        clock_.invalidate();
-    }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 worst_ = 0;
-};
 
 Json galaxyZooSource(int size) {
     return Json{{"kind", "folder"}, {"path", sharedData("gz1-sdss").toStdString()},

@@ -34,32 +34,16 @@
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
 #include "tasks/background_task.h"
+#include "studio_fixture.h"
 #include "training/training_controller.h"
 
 using namespace deepfield;
 using namespace deepfield::app;
+using namespace studio_test;
 
 namespace {
 constexpr int kSize = 32, kClasses = 4;
 
-// Records the longest gap between ticks of a 5 ms timer on the UI thread.
-class StallProbe : public QObject {
-public:
-    StallProbe() {
-        timer_.setInterval(5);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-            if (clock_.isValid()) worst_ = std::max(worst_, clock_.restart());
-            else clock_.start();
-        });
-        timer_.start();
-    }
-    qint64 worst() const { return worst_; }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 worst_ = 0;
-};
 
 Tensor sampleOf(const Dataset& d, int i) {
     Tensor x, y;
@@ -106,17 +90,10 @@ void TestInspectPanel::initTestCase() {
     QVERIFY(panel_);
     // The README's pictures come from a longer run on more galaxies.
     const bool pictures = qEnvironmentVariableIsSet("DEEPFIELD_SCREENSHOT_DIR");
-    window_->dataPanel()->setSource(Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", pictures ? 1200 : 200},
-                                         {"size", kSize}, {"bands", {"r"}}, {"seed", 3}});
-    window_->dataPanel()->waitUntilLoaded();
-    QTRY_VERIFY_WITH_TIMEOUT(window_->dataPanel()->hasDataset(), 20000);
+    QVERIFY(loadData(*window_, Json{{"kind", "simulated"}, {"sim_kind", "morphology"}, {"count", pictures ? 1200 : 200},
+                                    {"size", kSize}, {"bands", {"r"}}, {"seed", 3}}));
     window_->networkPanel()->setNetwork(NetworkPanel::templateNetwork("cnn-morphology", {1, kSize, kSize}, kClasses));
-    TrainSettings s = window_->trainPanel()->settings();
-    s.options.epochs = pictures ? 12 : 3;
-    s.options.batchSize = 16;
-    s.options.validationSplit = 0.25;
-    s.options.seed = 5;
-    window_->trainPanel()->setSettings(s);
+    setTraining(*window_, pictures ? 12 : 3, 16, 0.25, 5);
     QVERIFY(!panel_->model());
 
     // Kernels follow the weights live while training (snapshots at most twice a second).

@@ -18,9 +18,11 @@
 #include "graph/graph.h"
 #include "graph/templates.h"
 #include "training/training_controller.h"
+#include "studio_fixture.h"
 
 using namespace deepfield;
 using namespace deepfield::app;
+using namespace studio_test;
 
 namespace {
 Json smallSimulatedSet() {
@@ -29,45 +31,11 @@ Json smallSimulatedSet() {
 }
 
 void prepare(MainWindow& w, int epochs) {
-    w.dataPanel()->setSource(smallSimulatedSet());
-    w.dataPanel()->waitUntilLoaded();
-    QTRY_VERIFY_WITH_TIMEOUT(w.dataPanel()->hasDataset(), 20000);
+    QVERIFY(loadData(w, smallSimulatedSet()));
     w.networkPanel()->setNetwork(NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 4));
-    TrainSettings s = w.trainPanel()->settings();
-    s.options.epochs = epochs;
-    s.options.batchSize = 16;
-    s.options.validationSplit = 0.25;
-    s.options.seed = 5;
-    w.trainPanel()->setSettings(s);
+    setTraining(w, epochs, 16, 0.25, 5);
 }
 
-// Records the gaps between ticks of a 5 ms timer on the UI thread: the longest one and the 99th
-// percentile (the issue asks for no stall over 50 ms and p99 under 16 ms).
-class StallProbe : public QObject {
-public:
-    StallProbe() {
-        timer_.setInterval(5);
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
-            if (clock_.isValid()) gaps_.push_back(clock_.restart());
-            else clock_.start();
-        });
-        timer_.start();
-    }
-    qint64 worst() const { return gaps_.empty() ? 0 : *std::max_element(gaps_.begin(), gaps_.end()); }
-    qint64 percentile(double p) const {
-        if (gaps_.empty()) return 0;
-        std::vector<qint64> g = gaps_;
-        const auto k = std::size_t(p / 100.0 * double(g.size() - 1));
-        std::nth_element(g.begin(), g.begin() + std::ptrdiff_t(k), g.end());
-        return g[k];
-    }
-    std::size_t ticks() const { return gaps_.size(); }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    std::vector<qint64> gaps_;
-};
 }  // namespace
 
 class TestStudio : public QObject {
@@ -135,9 +103,7 @@ private slots:
                               "dcgan/1", "wgan/0", "wgan/1"})
             QVERIFY2(keys.contains(k), k);
         // Generative graphs open as editable graphs but train in their own panels.
-        w.dataPanel()->setSource(smallSimulatedSet());
-        w.dataPanel()->waitUntilLoaded();
-        QTRY_VERIFY_WITH_TIMEOUT(w.dataPanel()->hasDataset(), 20000);
+        QVERIFY(loadData(w, smallSimulatedSet()));
         QVERIFY(w.networkPanel()->applyTemplate("vae-latent/0"));
         QVERIFY(w.networkPanel()->network()["layers"].dump().find("Sampling") != std::string::npos);
         QVERIFY(!w.trainPanel()->canStart());
@@ -160,10 +126,8 @@ private slots:
         MainWindow w;
         w.setOfferRecovery(false);
         w.show();
-        w.dataPanel()->setSource(Json{{"kind", "simulated"}, {"sim_kind", "clumps"}, {"count", 48}, {"size", 32},
-                                      {"bands", {"r"}}, {"seed", 3}, {"target", "mask"}});
-        w.dataPanel()->waitUntilLoaded();
-        QTRY_VERIFY_WITH_TIMEOUT(w.dataPanel()->hasDataset(), 20000);
+        QVERIFY(loadData(w, Json{{"kind", "simulated"}, {"sim_kind", "clumps"}, {"count", 48}, {"size", 32},
+                                 {"bands", {"r"}}, {"seed", 3}, {"target", "mask"}}));
         QCOMPARE(w.dataPanel()->targetShape(), (Shape{1, 32, 32}));
         // The chooser's unet-clumps follows the data: 1×32×32 in, a sigmoid mask out.
         QVERIFY(w.networkPanel()->applyTemplate("unet-clumps"));
