@@ -1,16 +1,19 @@
 // DeepField: opens the studio on its first lesson (colours of SDSS stars, galaxies and quasars).
-//   deepfield [project.dfproj] [--lesson N [--demo]] [--screenshot out.png [--train]]
+//   deepfield [project.dfproj] [--lesson N [--demo]]
+//             [--screenshot out.png [--panel NAME] [--train] [--run DIR [--pick K]]]
 // --screenshot saves a picture of the window once the data are loaded (with --train: after
-// a short training run), then quits: how the README's screenshots are made.
+// a short training run), then quits: how the README's screenshots are made (scripts/screenshots.sh).
+// --panel brings a dock to the front first (panels/screenshot_scenes.h says what each one shows).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <cstdio>
+
 #include "lessons/lessons_panel.h"
 #include "main_window.h"
 #include "panels/data_panel.h"
-#include "panels/train_panel.h"
-#include "training/training_controller.h"
+#include "panels/screenshot_scenes.h"
 
 using deepfield::app::MainWindow;
 
@@ -29,7 +32,14 @@ int main(int argc, char** argv) {
     QCommandLineOption train("train", "With --screenshot: train first, then take the picture.");
     QCommandLineOption lesson("lesson", "Open lesson <n> (1-10) of the course.", "n", "1");
     QCommandLineOption demo("demo", "With --lesson: run the lesson's automatic demonstration.");
+    QCommandLineOption panel("panel", "With --screenshot: bring <name> to the front (" +
+                                          deepfield::app::screenshotPanels().join(", ") + ").", "name");
+    QCommandLineOption run("run", "With --panel generate or image-to-image: open this deepfield-cli train output.", "dir");
+    QCommandLineOption pick("pick", "With --panel image-to-image: show the k-th best image.", "k", "3");
     cli.addOption(shot);
+    cli.addOption(panel);
+    cli.addOption(run);
+    cli.addOption(pick);
     cli.addOption(train);
     cli.addOption(lesson);
     cli.addOption(demo);
@@ -57,16 +67,18 @@ int main(int argc, char** argv) {
                 window.dataPanel()->waitUntilLoaded();
                 QTimer::singleShot(800, &window, grab);
             });
-        else QObject::connect(window.dataPanel(), &deepfield::app::DataPanel::datasetChanged, &window, [&window, withTraining, grab] {
-            if (!window.dataPanel()->hasDataset()) return;
-            if (!withTraining) {
-                QTimer::singleShot(300, &window, grab);
-                return;
+        else {
+            deepfield::app::ScreenshotScene scene;
+            scene.panel = cli.value(panel);
+            scene.train = withTraining;
+            scene.run = cli.value(run);
+            scene.pick = cli.value(pick).toInt();
+            QString why;
+            if (!deepfield::app::prepareScreenshotScene(window, scene, grab, &why)) {
+                std::fprintf(stderr, "deepfield: %s\n", qPrintable(why));
+                return 2;
             }
-            QObject::connect(window.training(), &deepfield::app::TrainingController::finished, &window,
-                             [grab](auto) { QTimer::singleShot(300, grab); });
-            window.startTraining();
-        });
+        }
     }
     if (runDemo) QTimer::singleShot(0, lessons, &deepfield::app::LessonsPanel::runDemo);
     return app.exec();
