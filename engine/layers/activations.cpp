@@ -1,5 +1,6 @@
 #include "layers/activations.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "layers/registry.h"
@@ -27,41 +28,71 @@ bool Activation::isReluFamily() const {
     return kind_ == ActivationKind::ReLU || kind_ == ActivationKind::LeakyReLU || kind_ == ActivationKind::ELU;
 }
 
+namespace {
+// Element-wise work split in fixed blocks, handed out dynamically on large tensors: a thread that
+// loses its core on a busy machine holds back one block. Each element is computed alone, so the
+// split never changes a result. Cheap kinds (a compare and a select) are memory-bound: a parallel
+// region costs more than it saves unless the tensor is huge, and on a loaded machine every region
+// waits for the slowest thread's next time slice. Kinds with exp/tanh are worth it much earlier.
+constexpr std::size_t kBlock = 1 << 14;
+constexpr std::size_t kParallelMinCheap = std::size_t(1) << 22;
+constexpr std::size_t kParallelMinCostly = 1 << 16;
+
+bool isCheap(ActivationKind k) {
+    return k == ActivationKind::Linear || k == ActivationKind::ReLU || k == ActivationKind::LeakyReLU;
+}
+
+template <class F>
+void forBlocks(std::size_t size, bool cheap, F f) {
+    const long blocks = long((size + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(dynamic, 1) if (size >= (cheap ? kParallelMinCheap : kParallelMinCostly))
+    for (long b = 0; b < blocks; ++b) {
+        const std::size_t begin = std::size_t(b) * kBlock;
+        f(begin, Eigen::Index(std::min(kBlock, size - begin)));
+    }
+}
+
+using ConstSpan = Eigen::Map<const Eigen::ArrayXf>;
+using Span = Eigen::Map<Eigen::ArrayXf>;
+}  // namespace
+
 void Activation::forward(const Tensor& x, Tensor& y, Mode) {
     y.resizeLike(x);
-    const auto X = x.vec().array();
-    auto Y = y.vec().array();
-    switch (kind_) {
-        case ActivationKind::Linear: Y = X; break;
-        case ActivationKind::ReLU: Y = X.max(0.0f); break;
-        case ActivationKind::LeakyReLU: Y = (X > 0.0f).select(X, alpha_ * X); break;
-        case ActivationKind::ELU: Y = (X > 0.0f).select(X, alpha_ * (X.exp() - 1.0f)); break;
-        case ActivationKind::Sigmoid: Y = 1.0f / (1.0f + (-X).exp()); break;
-        case ActivationKind::Tanh: Y = X.tanh(); break;
-    }
+    forBlocks(x.size(), isCheap(kind_), [&](std::size_t at, Eigen::Index n) {
+        const ConstSpan X(x.data() + at, n);
+        Span Y(y.data() + at, n);
+        switch (kind_) {
+            case ActivationKind::Linear: Y = X; break;
+            case ActivationKind::ReLU: Y = X.max(0.0f); break;
+            case ActivationKind::LeakyReLU: Y = (X > 0.0f).select(X, alpha_ * X); break;
+            case ActivationKind::ELU: Y = (X > 0.0f).select(X, alpha_ * (X.exp() - 1.0f)); break;
+            case ActivationKind::Sigmoid: Y = 1.0f / (1.0f + (-X).exp()); break;
+            case ActivationKind::Tanh: Y = X.tanh(); break;
+        }
+    });
 }
 
 void Activation::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) {
     if (!dx) return;
     dx->resizeLike(x);
-    const auto X = x.vec().array();
-    const auto Y = y.vec().array();
-    const auto dY = dy.vec().array();
-    auto dX = dx->vec().array();
-    switch (kind_) {
-        case ActivationKind::Linear: dX = dY; break;
-        case ActivationKind::ReLU:
-            switch (reluBackward_) {
-                case ReluBackward::Gradient: dX = (X > 0.0f).select(dY, 0.0f); break;
-                case ReluBackward::Deconvnet: dX = dY.max(0.0f); break;
-                case ReluBackward::Guided: dX = (X > 0.0f).select(dY.max(0.0f), 0.0f); break;
-            }
-            break;
-        case ActivationKind::LeakyReLU: dX = (X > 0.0f).select(dY, alpha_ * dY); break;
-        case ActivationKind::ELU: dX = (X > 0.0f).select(dY, dY * (Y + alpha_)); break;
-        case ActivationKind::Sigmoid: dX = dY * Y * (1.0f - Y); break;
-        case ActivationKind::Tanh: dX = dY * (1.0f - Y.square()); break;
-    }
+    forBlocks(x.size(), isCheap(kind_), [&](std::size_t at, Eigen::Index n) {
+        const ConstSpan X(x.data() + at, n), Y(y.data() + at, n), dY(dy.data() + at, n);
+        Span dX(dx->data() + at, n);
+        switch (kind_) {
+            case ActivationKind::Linear: dX = dY; break;
+            case ActivationKind::ReLU:
+                switch (reluBackward_) {
+                    case ReluBackward::Gradient: dX = (X > 0.0f).select(dY, 0.0f); break;
+                    case ReluBackward::Deconvnet: dX = dY.max(0.0f); break;
+                    case ReluBackward::Guided: dX = (X > 0.0f).select(dY.max(0.0f), 0.0f); break;
+                }
+                break;
+            case ActivationKind::LeakyReLU: dX = (X > 0.0f).select(dY, alpha_ * dY); break;
+            case ActivationKind::ELU: dX = (X > 0.0f).select(dY, dY * (Y + alpha_)); break;
+            case ActivationKind::Sigmoid: dX = dY * Y * (1.0f - Y); break;
+            case ActivationKind::Tanh: dX = dY * (1.0f - Y.square()); break;
+        }
+    });
 }
 
 namespace {

@@ -1,5 +1,8 @@
 #include "layers/dense.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "layers/registry.h"
 
 namespace deepfield {
@@ -35,20 +38,58 @@ void Dense::reset(Rng& rng, const InitHint& hint) {
     if (useBias_) biasInit_.apply(bias_, kernel_.dim(1), units_, rng, false);
 }
 
+namespace {
+// Large products are split into fixed blocks of rows, one Eigen product each, handed out to the
+// OpenMP threads dynamically. Eigen's own parallel GEMM would otherwise run them, and its threads
+// spin on each other's packed blocks: on a busy machine a descheduled thread stalls the other.
+// Fixed blocks (independent of the thread count) also fix the rounding of every result.
+// A block holds at least kMinRows rows and about kBlockFlops multiply-adds.
+constexpr double kParallelMinFlops = 1 << 18;
+constexpr double kBlockFlops = 1 << 17;
+constexpr int kMinRows = 8;
+
+template <class F>
+void forRowBlocks(int rows, double flops, F f) {
+    const double perRow = flops / std::max(rows, 1);
+    const int block = std::max(kMinRows, int(std::ceil(kBlockFlops / std::max(perRow, 1.0))));
+    const int blocks = (rows + block - 1) / block;
+    if (blocks < 2 || flops < kParallelMinFlops) {
+        f(0, rows);
+        return;
+    }
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int b = 0; b < blocks; ++b) f(b * block, std::min(block, rows - b * block));
+}
+}  // namespace
+
 void Dense::forward(const Tensor& x, Tensor& y, Mode) {
-    y.resize({x.batch(), units_});
+    const int N = x.batch();
+    y.resize({N, units_});
     auto Y = y.matrix();
-    Y.noalias() = x.matrix() * kernel_.matrix().transpose();
-    if (useBias_) Y.rowwise() += bias_.vec().transpose();
+    const auto X = x.matrix();
+    const auto W = kernel_.matrix();
+    forRowBlocks(N, double(N) * W.rows() * W.cols(), [&](int r, int n) {
+        auto Yb = Y.middleRows(r, n);
+        Yb.noalias() = X.middleRows(r, n) * W.transpose();
+        if (useBias_) Yb.rowwise() += bias_.vec().transpose();
+    });
 }
 
 void Dense::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
     const auto dY = dy.matrix();
-    kernelGrad_.matrix().noalias() += dY.transpose() * x.matrix();
+    const auto X = x.matrix();
+    const double flops = double(x.batch()) * kernel_.size();
+    // Each kernel row is one unit's sum over the batch: blocks of units never share a sum.
+    auto dW = kernelGrad_.matrix();
+    forRowBlocks(units_, flops, [&](int r, int n) {
+        dW.middleRows(r, n).noalias() += dY.middleCols(r, n).transpose() * X;
+    });
     if (useBias_) biasGrad_.vec() += dY.colwise().sum().transpose();
     if (dx) {
         dx->resizeLike(x);
-        dx->matrix().noalias() = dY * kernel_.matrix();
+        auto dX = dx->matrix();
+        const auto W = kernel_.matrix();
+        forRowBlocks(x.batch(), flops, [&](int r, int n) { dX.middleRows(r, n).noalias() = dY.middleRows(r, n) * W; });
     }
 }
 

@@ -10,6 +10,9 @@ namespace {
 using ConstRow = Eigen::Map<const Eigen::ArrayXf>;
 using Row = Eigen::Map<Eigen::ArrayXf>;
 constexpr std::size_t kParallelMin = 1 << 15;
+// Inference is one multiply-add per value (memory-bound): worth a parallel region (on a loaded
+// machine: a wait for the other thread's next time slice) only on huge tensors.
+constexpr std::size_t kParallelMinInference = std::size_t(1) << 22;
 }  // namespace
 
 BatchNormalization::BatchNormalization(float momentum, float epsilon, bool center, bool scale)
@@ -53,8 +56,9 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     mode_ = mode;
     mean_.assign(static_cast<std::size_t>(C), 0.0f);
     invStd_.assign(static_cast<std::size_t>(C), 0.0f);
-    // Channels are independent: each thread owns whole channels (deterministic sums).
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    // Channels are independent: each thread owns whole channels (deterministic sums), handed out
+    // dynamically so a thread that loses its core on a busy machine holds back one channel.
+#pragma omp parallel for schedule(dynamic, 1) if (x.size() > (mode == Mode::Training ? kParallelMin : kParallelMinInference))
     for (int c = 0; c < C; ++c) {
         float mean, var;
         if (mode == Mode::Training) {
@@ -86,7 +90,7 @@ void BatchNormalization::backward(const Tensor& x, const Tensor&, const Tensor& 
     const long S = static_cast<long>(x.sampleSize() / static_cast<std::size_t>(C));
     const double m = double(N) * S;
     if (dx) dx->resizeLike(x);
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+#pragma omp parallel for schedule(dynamic, 1) if (x.size() > kParallelMin)
     for (int c = 0; c < C; ++c) {
         const float mean = mean_[c], inv = invStd_[c];
         // Σ dy and Σ dy·x̂ over the channel, x̂ = (x − mean)·inv.

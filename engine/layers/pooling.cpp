@@ -10,6 +10,9 @@ namespace deepfield {
 namespace {
 // Below this many input values a parallel region costs more than it saves.
 constexpr std::size_t kParallelMin = 1 << 15;
+// The 2×2 fast path is memory-bound: a parallel region (on a loaded machine: a wait for the other
+// thread's next time slice) costs more than it saves below this many input values.
+constexpr std::size_t kParallelMin2x2 = std::size_t(1) << 22;
 }  // namespace
 
 Pooling2D::Pooling2D(PoolKind kind, std::pair<int, int> poolSize, std::pair<int, int> strides, Padding padding)
@@ -46,17 +49,48 @@ void Pooling2D::build(const Shape& input) {
     geom_ = WindowGeometry::make(1, input[1], input[2], ph_, pw_, sh_, sw_, padding_);
 }
 
+namespace {
+// Index within its plane of the first pixel of the window holding the maximum `m`: the pixel the
+// forward scan (strict >, row-major) picked. Recomputed in backward instead of stored, so
+// inference passes write no argmax. A NaN first pixel wins the scan and matches nothing here.
+int windowArgmax(const float* in, int W, int h0, int h1, int w0, int w1, float m) {
+    for (int h = h0; h < h1; ++h)
+        for (int w = w0; w < w1; ++w)
+            if (in[h * W + w] == m) return h * W + w;
+    return h0 * W + w0;
+}
+
+// The common 2×2 stride-2 max pool without padding: one output row from two input rows, in the
+// generic scan order (a, b, c, d with strict >) so results match it bit for bit.
+void maxPool2x2Row(const float* r0, const float* r1, float* out, int Wo) {
+    for (int ow = 0; ow < Wo; ++ow) {
+        float m = r0[2 * ow];
+        const float b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+        m = b > m ? b : m;
+        m = c > m ? c : m;
+        m = d > m ? d : m;
+        out[ow] = m;
+    }
+}
+}  // namespace
+
 void Pooling2D::forward(const Tensor& x, Tensor& y, Mode) {
     const int N = x.batch(), C = x.dim(1), H = geom_.height, W = geom_.width;
     const int Ho = geom_.outH, Wo = geom_.outW;
     y.resize({N, C, Ho, Wo});
-    if (kind_ == PoolKind::Max) argmax_.resize(y.size());
     const long planes = static_cast<long>(N) * C;
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+    const bool max2x2 = kind_ == PoolKind::Max && ph_ == 2 && pw_ == 2 && sh_ == 2 && sw_ == 2 &&
+                        geom_.padTop == 0 && geom_.padLeft == 0 && 2 * Ho <= H && 2 * Wo <= W;
+    // Dynamic chunks of planes: a thread that loses its core on a busy machine holds back little.
+#pragma omp parallel for schedule(dynamic, 16) if (x.size() > (max2x2 ? kParallelMin2x2 : kParallelMin))
     for (long p = 0; p < planes; ++p) {
         const float* in = x.data() + p * H * W;
         float* out = y.data() + p * Ho * Wo;
-        int* arg = kind_ == PoolKind::Max ? argmax_.data() + p * Ho * Wo : nullptr;
+        if (max2x2) {
+            for (int oh = 0; oh < Ho; ++oh)
+                maxPool2x2Row(in + 2 * oh * W, in + (2 * oh + 1) * W, out + oh * Wo, Wo);
+            continue;
+        }
         for (int oh = 0; oh < Ho; ++oh) {
             const int h0 = std::max(oh * sh_ - geom_.padTop, 0);
             const int h1 = std::min(oh * sh_ - geom_.padTop + ph_, H);
@@ -64,16 +98,11 @@ void Pooling2D::forward(const Tensor& x, Tensor& y, Mode) {
                 const int w0 = std::max(ow * sw_ - geom_.padLeft, 0);
                 const int w1 = std::min(ow * sw_ - geom_.padLeft + pw_, W);
                 if (kind_ == PoolKind::Max) {
-                    int best = h0 * W + w0;
-                    float m = in[best];
+                    float m = in[h0 * W + w0];
                     for (int h = h0; h < h1; ++h)
                         for (int w = w0; w < w1; ++w)
-                            if (in[h * W + w] > m) {
-                                m = in[h * W + w];
-                                best = h * W + w;
-                            }
+                            if (in[h * W + w] > m) m = in[h * W + w];
                     out[oh * Wo + ow] = m;
-                    arg[oh * Wo + ow] = best;
                 } else {
                     float s = 0.0f;
                     for (int h = h0; h < h1; ++h)
@@ -85,29 +114,31 @@ void Pooling2D::forward(const Tensor& x, Tensor& y, Mode) {
     }
 }
 
-void Pooling2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) {
+void Pooling2D::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) {
     if (!dx) return;
     const int N = x.batch(), C = x.dim(1), H = geom_.height, W = geom_.width;
     const int Ho = geom_.outH, Wo = geom_.outW;
     dx->resizeLike(x);
     const long planes = static_cast<long>(N) * C;
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
+#pragma omp parallel for schedule(dynamic, 16) if (x.size() > kParallelMin)
     for (long p = 0; p < planes; ++p) {
         float* g = dx->data() + p * H * W;
+        const float* in = x.data() + p * H * W;
         const float* d = dy.data() + p * Ho * Wo;
+        const float* best = y.data() + p * Ho * Wo;
         std::fill(g, g + H * W, 0.0f);
-        if (kind_ == PoolKind::Max) {
-            const int* arg = argmax_.data() + p * Ho * Wo;
-            for (int o = 0; o < Ho * Wo; ++o) g[arg[o]] += d[o];
-            continue;
-        }
         for (int oh = 0; oh < Ho; ++oh) {
             const int h0 = std::max(oh * sh_ - geom_.padTop, 0);
             const int h1 = std::min(oh * sh_ - geom_.padTop + ph_, H);
             for (int ow = 0; ow < Wo; ++ow) {
                 const int w0 = std::max(ow * sw_ - geom_.padLeft, 0);
                 const int w1 = std::min(ow * sw_ - geom_.padLeft + pw_, W);
-                const float share = d[oh * Wo + ow] / static_cast<float>((h1 - h0) * (w1 - w0));
+                const int o = oh * Wo + ow;
+                if (kind_ == PoolKind::Max) {
+                    g[windowArgmax(in, W, h0, h1, w0, w1, best[o])] += d[o];
+                    continue;
+                }
+                const float share = d[o] / static_cast<float>((h1 - h0) * (w1 - w0));
                 for (int h = h0; h < h1; ++h)
                     for (int w = w0; w < w1; ++w) g[h * W + w] += share;
             }

@@ -29,7 +29,6 @@ private:
     int ph_, pw_, sh_, sw_;
     Padding padding_;
     WindowGeometry geom_;        // per channel plane (channels = 1)
-    std::vector<int> argmax_;   // (N, C, Ho, Wo): index of the winning pixel within its plane (Max)
 };
 
 // GlobalAveragePooling2D: y[n, c] = mean over (h, w) of x[n, c, h, w].  (N, C, H, W) -> (N, C).
