@@ -17,8 +17,10 @@
 #include "confusion_matrix_view.h"
 #include "data/fits.h"
 #include "data/image_io.h"
+#include "explain/saliency.h"
 #include "feature_map_grid.h"
 #include "graph/graph.h"
+#include "graph/templates.h"
 #include "histogram_view.h"
 #include "image_view.h"
 #include <qcustomplot.h>
@@ -64,6 +66,7 @@ private slots:
     void featureMapsEqualForwardActivations();
     void integratedGradientsInBackground();
     void cancelStopsAttribution();
+    void attributionTargetsFollowTheOutput();
     void confusionMatrixMatchesDirectEvaluation();
     void imageProbabilities();
     void activationMaximisationShowsProgress();
@@ -260,6 +263,79 @@ void TestInspectPanel::cancelStopsAttribution() {
     QCOMPARE(tab->result(), before);  // the earlier map stays
     QCOMPARE(tab->message(), QString("Cancelled."));
     tab->setSteps(50);
+}
+
+// Regression outputs and pixels/regions of an image output (a U-Net) can be explained too: the
+// Target list follows the model, and the map is the engine's saliency for that target.
+void TestInspectPanel::attributionTargetsFollowTheOutput() {
+    inspect::AttributionsTab tab;
+
+    // A CNN with two regression outputs (no class names): outputs by number, no "predicted class".
+    TemplateOptions ro({1, 16, 16}, 2);
+    Graph reg = makeTemplate("cnn-morphology", ro);
+    reg.build();
+    reg.reset(3);
+    Tensor x({1, 16, 16});
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(std::sin(0.37 * double(i)));
+    inspect::InspectInput in;
+    in.x = x;
+    in.preview = inspect::inputPreview(x);
+    in.title = "test image";
+    tab.setInput(in);
+    tab.setClassNames({});
+    tab.setModel(std::make_shared<Graph>(reg.clone()));
+    QCOMPARE(tab.targetChoices(), (QStringList{"output 0", "output 1", "largest output"}));
+    QCOMPARE(tab.targetSpec(), QString("0"));
+    QVERIFY(!tab.setTarget("2"));  // two outputs only
+    QVERIFY(!tab.setTarget("pixel:0,1,1"));
+    auto check = [&](Graph& g, const QString& spec, const Target& target) {
+        QVERIFY2(tab.setTarget(spec), qPrintable(spec));
+        QCOMPARE(tab.targetSpec(), spec);
+        tab.setMethod("saliency");
+        QSignalSpy ready(&tab, &inspect::AttributionsTab::mapReady);
+        QVERIFY(tab.run());
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 20000);
+        const AttributionMap want = saliency(g, x, target);
+        const AttributionMap* got = tab.result();
+        QVERIFY(got);
+        QCOMPARE(QString::fromStdString(got->target), QString::fromStdString(want.target));
+        QCOMPARE(got->map.shape(), want.map.shape());
+        double diff = 0, norm = 0;
+        for (std::size_t i = 0; i < want.map.size(); ++i) {
+            diff = std::max(diff, double(std::fabs(got->map[i] - want.map[i])));
+            norm = std::max(norm, double(std::fabs(want.map[i])));
+        }
+        QVERIFY(norm > 0);
+        QVERIFY2(diff <= 1e-5 * norm, qPrintable(QString("max diff %1 of %2").arg(diff).arg(norm)));
+        QCOMPARE(double(got->targetValue), double(want.targetValue));
+    };
+    check(reg, "1", Target::classIndex(1));
+    QVERIFY2(tab.result()->target.find('1') != std::string::npos, tab.result()->target.c_str());
+
+    // A U-Net (1×16×16 → 1×16×16): a pixel or the mean over a region of its output.
+    TemplateOptions uo({1, 16, 16}, 1);
+    uo.depth = 2;
+    uo.baseFilters = 2;
+    Graph unet = makeTemplate("unet-clumps", uo);
+    unet.build();
+    unet.reset(4);
+    tab.setModel(std::make_shared<Graph>(unet.clone()));
+    QCOMPARE(tab.targetChoices(), (QStringList{"output pixel", "output region (mean)"}));
+    QCOMPARE(tab.targetSpec(), QString("pixel:0,4,4"));  // the central quarter's corner
+    QVERIFY(!tab.setTarget("1"));
+    QVERIFY(!tab.setTarget("pixel:1,3,3"));         // one output channel
+    QVERIFY(!tab.setTarget("region:0,4,4,17,12"));  // past the bottom edge
+    QVERIFY(!tab.setTarget("region:0,8,4,8,12"));   // empty
+    check(unet, "pixel:0,5,9", Target::pixel(0, 5, 9));
+    check(unet, "region:0,4,2,12,10", Target::region(0, 4, 2, 12, 10));
+    QVERIFY2(tab.result()->target.find("region") != std::string::npos, tab.result()->target.c_str());
+    // The FITS export says what was explained.
+    QTemporaryDir dir;
+    QString why;
+    QVERIFY2(tab.exportFits(dir.filePath("region.fits"), &why), qPrintable(why));
+    std::map<std::string, std::string> cards;
+    for (const FitsCard& c : readFitsCards(dir.filePath("region.fits").toStdString(), 0)) cards[c.keyword] = c.value;
+    QCOMPARE(QString::fromStdString(cards["DF_TARGET"]), QString::fromStdString(tab.result()->target));
 }
 
 void TestInspectPanel::confusionMatrixMatchesDirectEvaluation() {

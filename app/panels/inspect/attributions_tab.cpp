@@ -54,6 +54,28 @@ AttributionsTab::AttributionsTab(QWidget* parent)
       exportFits_(new QPushButton(tr("Export FITS…"), this)), exportPng_(new QPushButton(tr("Export PNG…"), this)),
       completeness_(new QLabel(this)), view_(new widgets::AttributionView(this)), task_(new BackgroundTask(this)),
       strip_(new TaskStrip(task_, this)) {
+    // Pixel / region of an image output: channel, first row and column; the region's end (exclusive).
+    channel_ = new QSpinBox(this);
+    y0_ = new QSpinBox(this);
+    x0_ = new QSpinBox(this);
+    y1_ = new QSpinBox(this);
+    x1_ = new QSpinBox(this);
+    pixelRow_ = new QWidget(this);
+    auto* pl = new QHBoxLayout(pixelRow_);
+    pl->setContentsMargins(0, 0, 0, 0);
+    for (auto [label, box] : {std::pair{tr("c"), channel_}, {tr("y"), y0_}, {tr("x"), x0_}}) {
+        pl->addWidget(new QLabel(label, pixelRow_));
+        pl->addWidget(box);
+    }
+    regionRow_ = new QWidget(this);
+    auto* rl = new QHBoxLayout(regionRow_);
+    rl->setContentsMargins(0, 0, 0, 0);
+    for (auto [label, box] : {std::pair{tr("to y"), y1_}, {tr("x"), x1_}}) {
+        rl->addWidget(new QLabel(label, regionRow_));
+        rl->addWidget(box);
+    }
+    channel_->setToolTip(tr("Output channel (e.g. 0 bulge, 1 disk for a bulge/disk network)"));
+    y1_->setToolTip(tr("The region ends before this row and column"));
     const std::pair<const char*, QString> methods[] = {
         {"saliency", tr("Saliency (gradient)")},
         {"gradient-x-input", tr("Gradient × input")},
@@ -88,6 +110,8 @@ AttributionsTab::AttributionsTab(QWidget* parent)
     form_->addRow(tr("Method"), method_);
     form_->addRow(tr("Target"), target_);
     form_->addRow(QString(), probability_);
+    form_->addRow(tr("Output pixel"), pixelRow_);
+    form_->addRow(tr("Region end"), regionRow_);
     form_->addRow(tr("Steps"), steps_);
     form_->addRow(tr("Baseline"), baseline_);
     form_->addRow(tr("Noise level"), noise_);
@@ -124,6 +148,7 @@ AttributionsTab::AttributionsTab(QWidget* parent)
     l->addWidget(strip_);
 
     connect(method_, &QComboBox::currentIndexChanged, this, &AttributionsTab::updateParameterRows);
+    connect(target_, &QComboBox::currentIndexChanged, this, &AttributionsTab::updateParameterRows);
     connect(run_, &QPushButton::clicked, this, &AttributionsTab::run);
     connect(opacity_, &QSlider::valueChanged, this, [this](int v) { view_->setOpacity(v / 100.0); });
     connect(colormap_, &QComboBox::currentIndexChanged, this,
@@ -157,6 +182,10 @@ void AttributionsTab::updateParameterRows() {
     show(stride_, m == "occlusion");
     show(fill_, m == "occlusion");
     show(gradcamLayer_, m == "gradcam");
+    const QString t = target_->currentData().toString();
+    show(pixelRow_, t == "pixel" || t == "region");
+    show(regionRow_, t == "region");
+    show(probability_, !classNames_.isEmpty() && t != "pixel" && t != "region");
     // Signed maps read best in a diverging map, magnitudes in a sequential one.
     const bool signedMap = m == "integrated-gradients" || m == "gradient-x-input" || m == "occlusion";
     colormap_->setCurrentText(signedMap ? "coolwarm" : "inferno");
@@ -173,6 +202,7 @@ void AttributionsTab::setModel(std::shared_ptr<Graph> model) {
         }
     }
     run_->setEnabled(model_ != nullptr);
+    rebuildTargets();
 }
 
 void AttributionsTab::setInput(const InspectInput& input) {
@@ -185,9 +215,88 @@ void AttributionsTab::setInput(const InspectInput& input) {
 
 void AttributionsTab::setClassNames(const QStringList& names) {
     classNames_ = names;
+    rebuildTargets();
+}
+
+void AttributionsTab::rebuildTargets() {
+    const QString keep = targetSpec();
+    QSignalBlocker block(target_);
     target_->clear();
-    target_->addItem(tr("predicted class"), -1);
-    for (int k = 0; k < names.size(); ++k) target_->addItem(tr("%1 (class %2)").arg(names[k]).arg(k), k);
+    const Shape out = model_ ? model_->outputShapes().at(0) : Shape{};
+    if (out.size() == 3) {  // image to image: a pixel or the mean over a region of the output
+        target_->addItem(tr("output pixel"), QString("pixel"));
+        target_->addItem(tr("output region (mean)"), QString("region"));
+        const int C = out[0], H = out[1], W = out[2];
+        channel_->setRange(0, C - 1);
+        y0_->setRange(0, H - 1);
+        x0_->setRange(0, W - 1);
+        y1_->setRange(1, H);
+        x1_->setRange(1, W);
+        if (keep.isEmpty() || !(keep.startsWith("pixel") || keep.startsWith("region"))) {  // the central quarter
+            y0_->setValue(H / 4);
+            x0_->setValue(W / 4);
+            y1_->setValue(H - H / 4);
+            x1_->setValue(W - W / 4);
+        }
+    } else {
+        const int K = out.size() == 1 ? out[0] : int(classNames_.size());
+        // Classes by name when the data set has them; otherwise regression outputs (or unnamed logits).
+        if (!classNames_.isEmpty()) target_->addItem(tr("predicted class"), QString("predicted"));
+        for (int k = 0; k < K; ++k)
+            target_->addItem(k < classNames_.size() ? tr("%1 (class %2)").arg(classNames_[k]).arg(k) : tr("output %1").arg(k),
+                             QString::number(k));
+        if (classNames_.isEmpty() && K > 1) target_->addItem(tr("largest output"), QString("predicted"));
+    }
+    const int k = target_->findData(keep.section(':', 0, 0));
+    target_->setCurrentIndex(std::max(0, k));
+    updateParameterRows();
+}
+
+bool AttributionsTab::setTarget(const QString& spec) {
+    Target t;
+    try {
+        t = Target::parse(spec.toStdString());
+    } catch (const std::exception& e) {
+        strip_->setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    QString key = t.kind == Target::Kind::Predicted ? "predicted"
+                  : t.kind == Target::Kind::Class   ? QString::number(t.index)
+                  : t.kind == Target::Kind::Pixel   ? "pixel"
+                                                    : "region";
+    const int k = target_->findData(key);
+    if (k < 0) return false;
+    if (t.kind == Target::Kind::Pixel || t.kind == Target::Kind::Region) {
+        const bool region = t.kind == Target::Kind::Region;
+        auto fits = [](QSpinBox* b, int v) { return v >= b->minimum() && v <= b->maximum(); };
+        if (!fits(channel_, t.index) || !fits(y0_, t.y0) || !fits(x0_, t.x0) ||
+            (region && (!fits(y1_, t.y1) || !fits(x1_, t.x1) || t.y1 <= t.y0 || t.x1 <= t.x0)))
+            return false;
+    }
+    target_->setCurrentIndex(k);
+    if (t.kind == Target::Kind::Pixel || t.kind == Target::Kind::Region) {
+        channel_->setValue(t.index);
+        y0_->setValue(t.y0);
+        x0_->setValue(t.x0);
+        y1_->setValue(t.y1);
+        x1_->setValue(t.x1);
+    }
+    return true;
+}
+
+QString AttributionsTab::targetSpec() const {
+    const QString t = target_->currentData().toString();
+    if (t == "pixel") return QString("pixel:%1,%2,%3").arg(channel_->value()).arg(y0_->value()).arg(x0_->value());
+    if (t == "region")
+        return QString("region:%1,%2,%3,%4,%5").arg(channel_->value()).arg(y0_->value()).arg(x0_->value())
+            .arg(y1_->value()).arg(x1_->value());
+    return t;
+}
+
+QStringList AttributionsTab::targetChoices() const {
+    QStringList out;
+    for (int i = 0; i < target_->count(); ++i) out << target_->itemText(i);
+    return out;
 }
 
 void AttributionsTab::setMethod(const QString& id) {
@@ -211,8 +320,13 @@ bool AttributionsTab::run() {
     auto graph = std::make_shared<Graph>(model_->clone());
     const Tensor x = input_.x;
     const QString m = method();
-    const int cls = target_->currentData().toInt();
-    const Target target = cls < 0 ? Target::predicted(probability_->isChecked()) : Target::classIndex(cls, probability_->isChecked());
+    Target target;
+    try {
+        target = Target::parse(targetSpec().toStdString(), !classNames_.isEmpty() && probability_->isChecked());
+    } catch (const std::exception& e) {
+        strip_->setMessage(QString::fromStdString(e.what()), true);
+        return false;
+    }
     IntegratedGradientsOptions ig;
     ig.steps = steps_->value();
     ig.baseline = baselineKindFromString(baseline_->currentText().toStdString());

@@ -47,6 +47,12 @@ public:
     QString method() const;
     void setSteps(int steps);
     void setBaseline(const QString& name);  // zero, blur, sky, noise
+    // What is explained, as deepfield-cli explain --target writes it: "predicted", "k" (class or
+    // regression output k), "pixel:c,y,x" or "region:c,y0,x0,y1,x1" (image outputs; y1, x1 exclusive).
+    // The choices follow the model's output: classes, regression outputs, or a pixel/region.
+    bool setTarget(const QString& spec);  // false if the model's output has no such target
+    QString targetSpec() const;
+    QStringList targetChoices() const;  // the Target list's entries
     bool run();  // false when it cannot start (no model/image, or running)
     bool isRunning() const;
     BackgroundTask* task() const { return task_; }
@@ -62,6 +68,7 @@ signals:
 
 private:
     void updateParameterRows();
+    void rebuildTargets();  // from the model's output shape and the class names
     void onFinished(const QString& error, bool cancelled);
     void showResult();
 
@@ -71,6 +78,8 @@ private:
     QComboBox *method_, *target_, *baseline_, *gradcamLayer_, *colormap_;
     QCheckBox *probability_, *sideBySide_;
     QSpinBox *steps_, *samples_, *window_, *stride_;
+    QSpinBox *channel_, *y0_, *x0_, *y1_, *x1_;  // pixel (channel, y0, x0) or region of an image output
+    QWidget *pixelRow_, *regionRow_;
     QDoubleSpinBox *noise_, *fill_;
     QFormLayout* form_;
     QSlider* opacity_;
