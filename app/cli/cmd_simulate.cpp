@@ -32,6 +32,7 @@ const char* kSimulateHelp = R"(usage: deepfield-cli simulate --kind KIND --count
   --fwhm F            PSF FWHM in pixels, default 2
   --snr-min A --snr-max B      signal-to-noise range (log-uniform), default 20..150
   --anomaly-fraction F         anomaly set: share of oddballs, default 0.05
+  --clump-min-snr S            clumps set: mask only clumps of matched-filter S/N >= S (default 0: all)
   --no-noise          noise-free images
   --out DIR           writes DIR/images/*.fits, DIR/<target>/*.fits and DIR/labels.csv
 )";
@@ -76,6 +77,7 @@ int runSimulate(Args& args) {
     o.snrMin = args.getDouble("snr-min", 20.0);
     o.snrMax = args.getDouble("snr-max", 150.0);
     o.anomalyFraction = args.getDouble("anomaly-fraction", 0.05);
+    o.clumpMinSnr = args.getDouble("clump-min-snr", 0.0);
     o.noise = !args.flag("no-noise");
     const std::string out = args.get("out");
     args.finish();

@@ -54,7 +54,8 @@ image folders (applied to --data and --test; --augment to training images only):
   --stretch S             linear (default), asinh, log, sqrt; then per-image normalisation
   --augment LIST          rot90,flip,rotate[=deg],shift[=px],zoom[=f],noise[=sigma],blur[=fwhm]
 image targets (folders from 'deepfield-cli simulate'; --model unet-clumps or autoencoder):
-  --target mask           clumps → clump mask (sigmoid; --loss binary_crossentropy (default) or dice)
+  --target mask           clumps → clump mask (sigmoid; --loss binary_crossentropy (default), dice or
+                          dice_bce = Dice + BCE, with --pos-weight A weighing the mask pixels' BCE)
   --target bulge-disk     bulge-disk → bulge and disk images (2·bands channels; mse)
   --target central        blends → the central galaxy alone (mse)
   --target sharp          deconvolution → the sharp image (mse)

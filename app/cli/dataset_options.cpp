@@ -107,9 +107,11 @@ ImageDataArgs readImageDataArgs(Args& args) {
     a.l1Weight = args.getDouble("l1-weight", 100.0);
     if (!(a.advWeight >= 0) || !(a.l1Weight >= 0)) throw UsageError("options --adv-weight and --l1-weight must be ≥ 0");
     if (pixOptions && !a.adversarial) throw UsageError("--adv-weight and --l1-weight need --adversarial");
+    a.posWeight = args.getDouble("pos-weight", 1.0);
+    if (!(a.posWeight > 0)) throw UsageError("option --pos-weight must be > 0");
     a.imageOnlyOptionGiven = !a.crop.empty() || a.imageSize > 0 || a.grey || !a.bands.empty() ||
                              args.has("stretch") || !a.augment.empty() || a.depth > 0 || a.baseFilters > 0 ||
-                             !a.outputActivation.empty() || a.adversarial;
+                             !a.outputActivation.empty() || a.adversarial || args.has("pos-weight");
     return a;
 }
 

@@ -51,6 +51,7 @@ struct ImageDataArgs {
     bool adversarial = false;          // --adversarial: pix2pix (L1 + a patch discriminator) for image targets
     double advWeight = 1.0;            // --adv-weight W: weight of the adversarial term
     double l1Weight = 100.0;           // --l1-weight L: λ of the L1 term
+    double posWeight = 1.0;            // --pos-weight A: weight of foreground pixels in --loss dice_bce
     bool imageOnlyOptionGiven = false;
 };
 ImageDataArgs readImageDataArgs(Args& args);

@@ -127,7 +127,10 @@ int trainImageTargets(const ImageTrainRequest& r) {
     graph.build();
     graph.reset(r.train.seed);
     const ImageTargetKind& kind = *findImageTarget(r.target);
-    const auto loss = makeLoss(r.loss.empty() ? (r.images.adversarial ? "mae" : kind.losses().front()) : r.loss);
+    if (r.images.posWeight != 1.0 && r.loss != "dice_bce")
+        throw UsageError("--pos-weight weighs the mask pixels of --loss dice_bce; add --loss dice_bce");
+    const auto loss = makeLoss(r.loss.empty() ? (r.images.adversarial ? "mae" : kind.losses().front()) : r.loss,
+                               Json{{"pos_weight", r.images.posWeight}});
     const auto optimizer = makeOptimizer(r.optimizer, r.optimizerOptions);
     TrainOptions to = r.train;
     to.metrics = kind.metrics();

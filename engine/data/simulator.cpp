@@ -231,9 +231,11 @@ Tensor mixBands(const ComponentPlanes& p, const std::vector<std::string>& bands,
     return out;
 }
 
-Tensor clumpMask(const GalaxyParams& g, int size) {
+Tensor clumpMask(const GalaxyParams& g, int size, const std::vector<bool>& visible) {
     Tensor mask({1, size, size});
-    for (const Clump& c : g.clumps) {
+    for (std::size_t k = 0; k < g.clumps.size(); ++k) {
+        if (k < visible.size() && !visible[k]) continue;
+        const Clump& c = g.clumps[k];
         const double radius = std::max(2.0 * c.sigma, 1.0);
         const int i0 = std::max(0, int(std::floor(c.y - radius))), i1 = std::min(size - 1, int(std::ceil(c.y + radius)));
         const int j0 = std::max(0, int(std::floor(c.x - radius))), j1 = std::min(size - 1, int(std::ceil(c.x + radius)));
@@ -243,6 +245,19 @@ Tensor clumpMask(const GalaxyParams& g, int size) {
                     mask[std::size_t(i) * size + j] = 1.0f;
     }
     return mask;
+}
+
+std::vector<double> clumpSnr(const GalaxyParams& g, const float* blurred, int size, double psfSigma,
+                             double skyVariance) {
+    std::vector<double> snr;
+    for (const Clump& c : g.clumps) {
+        // + 1/6 px²: the clump and the PSF kernel are both integrated over pixels (1/12 each).
+        const double s2 = c.sigma * c.sigma + psfSigma * psfSigma + 1.0 / 6.0;
+        const int i = std::clamp(int(std::lround(c.y)), 0, size - 1), j = std::clamp(int(std::lround(c.x)), 0, size - 1);
+        const double variance = skyVariance + std::max(0.0, double(blurred[std::size_t(i) * size + j]));
+        snr.push_back(c.flux / std::sqrt(4.0 * M_PI * s2 * std::max(variance, 1e-12)));
+    }
+    return snr;
 }
 
 double observe(Tensor& image, const ObservationSpec& obs, Rng& rng) {
@@ -361,6 +376,34 @@ void addHotPixels(Tensor& image, double peak, Rng& rng) {
     }
 }
 
+// Which clumps reach `minSnr` in the observed image (clumpSnr on the noise-free, PSF-convolved
+// reference band; the sky variance as observe() derives it from the galaxy's SNR). Adds the count
+// of visible clumps to the labels. Draws no random numbers, so the images do not change.
+std::vector<bool> visibleClumps(const GalaxyParams& g, const Tensor& image, const std::vector<std::string>& bands,
+                                const ObservationSpec& obs, double minSnr,
+                                std::vector<std::pair<std::string, std::string>>& labels) {
+    Tensor blurred = image;
+    ObservationSpec clean = obs;
+    clean.noise = false;
+    Rng unused(0);
+    observe(blurred, clean, unused);
+    const int channels = blurred.dim(0), size = blurred.dim(1);
+    const int ref = obs.referenceBand >= 0 && obs.referenceBand < channels ? obs.referenceBand : channels / 2;
+    const float* plane = blurred.data() + std::size_t(ref) * size * size;
+    double sumSq = 0.0;
+    for (int k = 0; k < size * size; ++k) sumSq += double(plane[k]) * plane[k];
+    const double psfSigma = obs.psf.type == PsfType::None ? 0.0 : obs.psf.fwhm / (2.0 * std::sqrt(2.0 * std::log(2.0)));
+    // Clump fluxes are r-band; the reference plane carries the clumps' colour in its band.
+    GalaxyParams scaled = g;
+    for (Clump& c : scaled.clumps) c.flux *= bandColour(Component::Clumps, bands[std::size_t(ref)]);
+    const std::vector<double> snr = clumpSnr(scaled, plane, size, psfSigma, sumSq / (obs.snr * obs.snr));
+    std::vector<bool> visible;
+    int count = 0;
+    for (double v : snr) count += (visible.emplace_back(v >= minSnr), v >= minSnr);
+    labels.emplace_back("clumps_visible", std::to_string(count));
+    return visible;
+}
+
 float maxValue(const Tensor& t) { return t.empty() ? 0.0f : *std::max_element(t.data(), t.data() + t.size()); }
 }  // namespace
 
@@ -431,10 +474,13 @@ SimulatedGalaxy simulateGalaxy(const SimOptions& o, int index) {
             if (anomaly == "hot-pixels") addHotPixels(out.image, maxValue(out.image), rng);
             break;
         }
-        case SimKind::Clumps:
-            out.targets.emplace_back("mask", clumpMask(g, size));
+        case SimKind::Clumps: {
+            std::vector<bool> visible;
+            if (o.clumpMinSnr > 0) visible = visibleClumps(g, out.image, o.bands, obs, o.clumpMinSnr, labels);
+            out.targets.emplace_back("mask", clumpMask(g, size, visible));
             observe(out.image, obs, rng);
             break;
+        }
         case SimKind::BulgeDisk: {
             Tensor bulge = mixBands(planes, o.bands, kBulge), disk = mixBands(planes, o.bands, kDisk | kClumps);
             ObservationSpec clean = obs;

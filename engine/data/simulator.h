@@ -79,7 +79,15 @@ enum ComponentMask { kBulge = 1, kDisk = 2, kClumps = 4, kExtra = 8, kAllCompone
 Tensor mixBands(const ComponentPlanes& planes, const std::vector<std::string>& bands, int components = kAllComponents);
 
 // 1 where a pixel centre lies within max(2 sigma, 1 px) of a clump centre: (1, H, W).
-Tensor clumpMask(const GalaxyParams& galaxy, int size);
+// `visible` (optional, one flag per clump) leaves out the clumps flagged false.
+Tensor clumpMask(const GalaxyParams& galaxy, int size, const std::vector<bool>& visible = {});
+
+// Matched-filter signal-to-noise of each clump in the observed image: flux / sqrt(4 pi s^2 var),
+// s^2 = sigma^2 + sigma_psf^2 + 1/6 (the PSF-convolved, pixel-integrated Gaussian), var = sky + read^2 + the noise-free
+// galaxy's counts at the clump centre (its own Poisson noise). `blurred` is the noise-free,
+// PSF-convolved reference-band plane (H, W); `skyVariance` = sky + read^2 per pixel.
+std::vector<double> clumpSnr(const GalaxyParams& galaxy, const float* blurred, int size, double psfSigma,
+                             double skyVariance);
 
 struct ObservationSpec {
     PsfSpec psf;
@@ -106,6 +114,9 @@ struct SimOptions {
     double readNoise = 5.0;
     double zeroPoint = 27.0;
     double anomalyFraction = 0.05;                 // anomaly set: share of oddballs
+    // Clumps set: mask only clumps whose matched-filter S/N (clumpSnr) reaches this; 0 masks all,
+    // including clumps lost in the noise, which no segmentation can find (a cap on Dice).
+    double clumpMinSnr = 0.0;
     bool noise = true;
 };
 

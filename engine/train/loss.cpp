@@ -1,5 +1,6 @@
 #include "train/loss.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -12,6 +13,40 @@ void requireSameSize(const Tensor& pred, const Tensor& target, const std::string
     if (pred.size() != target.size() || pred.batch() != target.batch())
         throw ShapeError(loss + ": prediction " + toString(pred.shape()) + " and target " + toString(target.shape()) +
                          " must have the same number of values");
+}
+
+// Segmentation: soft Dice (train/segmentation.h) + w · weighted per-pixel BCE on probabilities,
+//   L = Dice(p, t) + w · mean(−a·t log p − (1 − t) log(1 − p)),  a = pos_weight.
+// Dice alone gives faint or small objects little gradient while the prediction is near 0; the
+// per-pixel term gives every pixel one, and a > 1 counts the rare foreground pixels more.
+class DiceBinaryCrossEntropy : public Loss {
+public:
+    DiceBinaryCrossEntropy(double bceWeight, double posWeight) : bceWeight_(bceWeight), posWeight_(posWeight) {}
+    std::string name() const override { return "dice_bce"; }
+    double compute(const Tensor& pred, const Tensor& target, Tensor& grad) const override {
+        const double dice = dice_.compute(pred, target, grad);
+        const double n = double(pred.size()), eps = 1e-7;
+        double total = 0;
+        for (std::size_t i = 0; i < pred.size(); ++i) {
+            const double t = target[i], p = std::clamp(double(pred[i]), eps, 1.0 - eps);
+            total += -(posWeight_ * t * std::log(p) + (1 - t) * std::log(1 - p));
+            // Zero gradient where the clip is active, as in BinaryCrossEntropy.
+            if (pred[i] > eps && pred[i] < 1 - eps)
+                grad[i] += float(bceWeight_ * (-posWeight_ * t / p + (1 - t) / (1 - p)) / n);
+        }
+        return dice + bceWeight_ * total / n;
+    }
+
+private:
+    DiceLoss dice_;
+    double bceWeight_, posWeight_;
+};
+
+double positiveOption(const Json& options, const char* key, double fallback, const std::string& loss) {
+    if (!options.is_object() || !options.contains(key)) return fallback;
+    if (!options[key].is_number() || !(options[key].get<double>() > 0))
+        throw InputError(loss + ": option '" + key + "' must be a number > 0, got " + options[key].dump());
+    return options[key].get<double>();
 }
 }  // namespace
 
@@ -32,9 +67,12 @@ std::unique_ptr<Loss> makeLoss(const std::string& name, const Json& options) {
     if (name == "sparse_categorical_crossentropy" || name == "categorical_crossentropy")
         return std::make_unique<SparseCategoricalCrossEntropy>();
     if (name == "dice") return std::make_unique<DiceLoss>();  // train/segmentation.h
+    if (name == "dice_bce")  // options bce_weight (w, default 1) and pos_weight (a, default 1)
+        return std::make_unique<DiceBinaryCrossEntropy>(positiveOption(options, "bce_weight", 1.0, name),
+                                                        positiveOption(options, "pos_weight", 1.0, name));
     throw InputError("unknown loss '" + name +
                      "'; use mse, mae, huber, binary_crossentropy, binary_crossentropy_logits, "
-                     "sparse_categorical_crossentropy or dice");
+                     "sparse_categorical_crossentropy, dice or dice_bce");
 }
 
 double MeanSquaredError::compute(const Tensor& pred, const Tensor& target, Tensor& grad) const {
