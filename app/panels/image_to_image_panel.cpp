@@ -27,12 +27,6 @@ namespace deepfield::app {
 
 namespace {
 
-Tensor batchOfOne(const Tensor& batch, int i) {
-    Tensor t = Tensor::withBatch(1, batch.sampleShape());
-    std::copy_n(batch.sample(i), batch.sampleSize(), t.data());
-    return t;
-}
-
 // Channels [first, first + count) of sample i: (count, H, W).
 Tensor channels(const Tensor& batch, int i, int first, int count) {
     const int h = batch.dim(2), w = batch.dim(3);
@@ -388,9 +382,9 @@ void ImageToImagePanel::selectImage(int index) {
     fillList();
 }
 
-Tensor ImageToImagePanel::input(int i) const { return batchOfOne(pairs_.inputs, i); }
-Tensor ImageToImagePanel::target(int i) const { return batchOfOne(pairs_.targets, i); }
-Tensor ImageToImagePanel::prediction(int i) const { return batchOfOne(scores_.predictions, i); }
+Tensor ImageToImagePanel::input(int i) const { return sampleAsBatch(pairs_.inputs, i); }
+Tensor ImageToImagePanel::target(int i) const { return sampleAsBatch(pairs_.targets, i); }
+Tensor ImageToImagePanel::prediction(int i) const { return sampleAsBatch(scores_.predictions, i); }
 
 void ImageToImagePanel::showSelected() {
     const int i = selected_;

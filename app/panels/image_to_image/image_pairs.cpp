@@ -12,13 +12,6 @@ namespace deepfield::app {
 
 namespace {
 
-// Sample i of a batch as a batch of one: (1, ...).
-Tensor oneSample(const Tensor& batch, int i) {
-    Tensor t = Tensor::withBatch(1, batch.sampleShape());
-    std::copy_n(batch.sample(i), batch.sampleSize(), t.data());
-    return t;
-}
-
 SimKind kindFor(const std::string& target) {
     if (target == "mask") return SimKind::Clumps;
     if (target == "bulge-disk") return SimKind::BulgeDisk;
@@ -28,6 +21,12 @@ SimKind kindFor(const std::string& target) {
 }
 
 }  // namespace
+
+Tensor sampleAsBatch(const Tensor& batch, int i) {
+    Tensor t = Tensor::withBatch(1, batch.sampleShape());
+    std::copy_n(batch.sample(i), batch.sampleSize(), t.data());
+    return t;
+}
 
 ImageModel imageModelFromRun(const std::string& path) {
     GraphRun run = readGraphRun(path);
@@ -150,7 +149,7 @@ ImageScores scoreImagePairs(Graph& graph, const ImageModel& model, const ImagePa
     if (model.segmentation()) {
         s.dice = dicePerImage(s.predictions, pairs.targets);
         for (int i = 0; i < n; ++i)
-            s.iou.push_back(segmentationCounts(oneSample(s.predictions, i), oneSample(pairs.targets, i)).iou());
+            s.iou.push_back(segmentationCounts(sampleAsBatch(s.predictions, i), sampleAsBatch(pairs.targets, i)).iou());
         s.score = s.dice;
         s.higherIsBetter = true;
         return s;

@@ -55,4 +55,7 @@ struct ImageScores {
 // Runs the model over the pairs (batches of 16) and scores every image.
 ImageScores scoreImagePairs(Graph& graph, const ImageModel& model, const ImagePairs& pairs);
 
+// Sample i of a batch as a batch of one: (1, ...).
+Tensor sampleAsBatch(const Tensor& batch, int i);
+
 }  // namespace deepfield::app
