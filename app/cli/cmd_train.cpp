@@ -148,7 +148,7 @@ int runTrain(Args& args) {
         return trainOnImageFolder({model, dataPath, testPath, out, target, task, optimizerName, lossName, testSplit,
                                    validationSplit, to, oo, images});
     if (images.imageOnlyOptionGiven)
-        throw UsageError("--crop, --image-size, --grey, --bands, --stretch, --augment, --output-activation and --adversarial "
+        throw UsageError("--crop, --image-size, --grey, --bands, --stretch, --augment, --output-activation, --adversarial and --pos-weight "
                          "apply to image folders; --data '" +
                          dataPath + "' is a table");
     if (task != "" && task != "classification" && task != "regression")
