@@ -71,9 +71,10 @@ private slots:
         const LessonDemo* d = s.lessons->demo();
         QCOMPARE(d->number("latent_dim"), 2.0);
         QVERIFY(d->number("tested") > 100);
-        // #5's criterion is 0.9 (met by the CLI recipe on 1600 galaxies, 15 epochs, base 16); this
-        // 800-galaxy, 20-epoch, base-8 run within the time budget measures 0.813.
-        QVERIFY2(d->number("accuracy") >= 0.78, qPrintable(QString::number(d->number("accuracy"))));
+        // #5's criterion: ellipticals vs disks (spirals, edge-on; irregulars left out) ≥ 90 % on
+        // held-out galaxies. The recipe of docs/demonstrations.md: 1,600 galaxies g,r,i 32×32, β 0.5,
+        // KL warm-up 3, lr 0.002, 15 epochs, base 16: measured 0.940 on 300 (8 s).
+        QVERIFY2(d->number("accuracy") >= 0.9, qPrintable(QString::number(d->number("accuracy"))));
         QVERIFY(d->number("accuracy") > d->number("majority") + 0.1);
     }
 
