@@ -361,6 +361,12 @@ private slots:
             const QRectF v = sc->visibleRegion();
             panel->clickAt(QPointF(v.left() + 0.3 * v.width(), v.top() + 0.8 * v.height()));
             panel->waitUntilIdle();
+            dock->raise();  // over the Network dock the window raises on its first start
+            // The plot beside the settings, unscrolled: a wide window without the Data dock.
+            w.resize(1900, 1000);
+            w.findChild<QDockWidget*>("DataDock")->hide();
+            w.resizeDocks({dock}, {1350}, Qt::Horizontal);
+            QTest::qWait(200);
             QVERIFY(w.grab().save(dir + "/latent-space.png"));
             panel->setGridVisible(true);
             panel->waitUntilIdle();
