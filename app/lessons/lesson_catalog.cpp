@@ -191,6 +191,16 @@ Project lessonProject(const Lesson& lesson) {
     return p;
 }
 
+Json lessonGalaxyZooSource(int size) {
+    const QString folder = lessonDataDir() + "/gz1-sdss";
+    if (!QFileInfo::exists(folder + "/labels.csv"))
+        throw InputError("the Galaxy Zoo cut-outs '" + folder.toStdString() +
+                         "' (labels.csv) were not found; run DeepField from its checkout or set DEEPFIELD_DATA "
+                         "to resources/data");
+    return Json{{"kind", "folder"}, {"path", folder.toStdString()}, {"crop", ""},     {"image_size", size},
+                {"grey", true},     {"bands", Json::array()},        {"stretch", "linear"}, {"target", ""}};
+}
+
 Json lessonBulgeDiskNetwork(const Shape& input) {
     TemplateOptions o(input, 2);
     o.depth = 2;

@@ -36,6 +36,11 @@ QString sdssColoursCsv();
 // the missing file when the shipped data cannot be found.
 Project lessonProject(const Lesson& lesson);
 
+// Lesson 4's second step: the shipped Galaxy Zoo cut-outs (resources/data/gz1-sdss, labels.csv)
+// as a Data panel folder source, grey and `size`×`size` like the simulated step. Throws InputError
+// naming the folder when it is missing.
+Json lessonGalaxyZooSource(int size = 32);
+
 // What the demonstrations train beside the lesson's network (small: each runs in well under a minute
 // on two cores). Lesson 7's second network: an encoder–decoder without skips for bulge and disk.
 Json lessonBulgeDiskNetwork(const Shape& input);

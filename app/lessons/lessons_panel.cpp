@@ -347,12 +347,57 @@ void LessonsPanel::raiseDocks(const Lesson& lesson) {
         });
         links_->addWidget(b);
     }
+    if (lesson.number == 4) {
+        // Two steps: the simulated morphologies the lesson opens with, then the real cut-outs.
+        auto* simulatedStep = new QPushButton(tr("Step 1: simulated galaxies"), this);
+        simulatedStep->setObjectName("lesson4Simulated");
+        simulatedStep->setToolTip(tr("Reload the simulated morphologies (elliptical, spiral, edge-on, irregular)"));
+        connect(simulatedStep, &QPushButton::clicked, this, &LessonsPanel::resetLesson);
+        auto* zooStep = new QPushButton(tr("Step 2: Galaxy Zoo cut-outs"), this);
+        zooStep->setObjectName("lesson4GalaxyZoo");
+        zooStep->setToolTip(tr("Load the real SDSS cut-outs with Galaxy Zoo classes (resources/data/gz1-sdss) into "
+                               "the Data panel; the network follows their shape and classes"));
+        connect(zooStep, &QPushButton::clicked, this, &LessonsPanel::loadGalaxyZoo);
+        links_->addWidget(simulatedStep);
+        links_->addWidget(zooStep);
+    }
     links_->addStretch();
     if (!missing.isEmpty() && lesson.playground.isEmpty())
         status_->setText(tr("This lesson's own panel (%1) is not part of this build yet; the data and network are "
                             "loaded.")
                              .arg(missing.join(", ")));
     if (self) self->raise();
+}
+
+bool LessonsPanel::loadGalaxyZoo() {
+    if (current_ != 4) return false;
+    Json src;
+    try {
+        src = lessonGalaxyZooSource(32);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromStdString(e.what()));
+        return false;
+    }
+    window_->stopTraining();
+    DataPanel* data = window_->dataPanel();
+    // Once the cut-outs are in, the same CNN template is rebuilt for their shape and classes. The
+    // Data panel also signals while it clears the old set, so the connection waits for the new one.
+    disconnect(zooConnection_);
+    zooConnection_ = connect(data, &DataPanel::datasetChanged, this, [this, data, src] {
+        if (current_ != 4 || data->source() != src) return disconnect(zooConnection_), void();
+        if (!data->dataset() || data->isLoading()) return;
+        disconnect(zooConnection_);
+        window_->networkPanel()->setNetwork(
+            NetworkPanel::templateNetwork("cnn-morphology", data->inputShape(), data->classCount()));
+        status_->setText(tr("Galaxy Zoo: %1 real cut-outs in %2 classes (%3). Press Start (F5) to train on them.")
+                             .arg(data->sampleCount())
+                             .arg(data->classCount())
+                             .arg(data->classNames().join(", ")));
+        emit galaxyZooLoaded();
+    });
+    status_->setText(tr("Loading the Galaxy Zoo cut-outs…"));
+    data->setSource(src);
+    return true;
 }
 
 void LessonsPanel::setTeacherMode(bool on) {

@@ -60,6 +60,12 @@ public:
     // Lessons 4 and 6–9: the demonstration that drives the studio's panels and what it measured.
     LessonDemo* demo() const { return demo_; }
 
+    // Lesson 4, step 2: the real Galaxy Zoo cut-outs (resources/data/gz1-sdss) replace the
+    // simulated set in the Data panel; once loaded, the network is rebuilt for their shape and
+    // classes and galaxyZooLoaded() follows. False (message in the status line) when the folder
+    // is missing or lesson 4 is not open.
+    bool loadGalaxyZoo();
+
     void setTeacherMode(bool on);
     bool teacherMode() const { return teacher_; }
     QAction* teacherModeAction() const { return teacherAction_; }
@@ -76,6 +82,7 @@ public slots:
 signals:
     void lessonOpened(int number);
     void demoFinished();
+    void galaxyZooLoaded();
 
 private:
     QWidget* buildStartPage();
@@ -103,7 +110,8 @@ private:
     int current_ = 0;
     bool teacher_ = false;
     int baseFontSize_ = 0;
-    std::vector<QPointer<QWidget>> lockedSettings_;  // Train panel settings locked by teacher mode
+    std::vector<QPointer<QWidget>> lockedSettings_;
+    QMetaObject::Connection zooConnection_;  // lesson 4: waiting for the Galaxy Zoo cut-outs  // Train panel settings locked by teacher mode
 };
 
 // Adds the Lessons dock (and Teacher mode in the View menu) to the studio's window.

@@ -16,6 +16,7 @@
 #include "backprop_view.h"
 #include "convolution_view.h"
 #include "decision_boundary_view.h"
+#include "graph/graph.h"
 #include "lessons/lesson_catalog.h"
 #include "lessons/lessons_panel.h"
 #include "lessons/overfit_view.h"
@@ -397,6 +398,46 @@ private slots:
         qInfo("first/last layer gradient norm: tiny sigmoid %.3g, He ReLU %.3g", smallRatio, heRatio);
         QVERIFY(smallRatio < 1e-4);
         QVERIFY(heRatio > 1e-2);
+    }
+
+    // Lesson 4's second step: the shipped Galaxy Zoo cut-outs replace the simulated set and the
+    // CNN follows their shape and classes.
+    void lesson4GalaxyZooStep() {
+        Studio s;
+        QVERIFY(s.lessons->openLesson(4));
+        DataPanel* data = s.window.dataPanel();
+        data->waitUntilLoaded();
+        QCOMPARE(data->classCount(), 4);  // step 1: simulated morphologies
+        auto* step2 = s.lessons->findChild<QPushButton*>("lesson4GalaxyZoo");
+        QVERIFY(step2);
+        QVERIFY(s.lessons->findChild<QPushButton*>("lesson4Simulated"));
+        QSignalSpy loaded(s.lessons, &LessonsPanel::galaxyZooLoaded);
+        step2->click();
+        QVERIFY(loaded.count() == 1 || loaded.wait(90000));
+        QCOMPARE(data->source().value("kind", ""), std::string("folder"));
+        QVERIFY(QString::fromStdString(data->source().value("path", "")).endsWith("gz1-sdss"));
+        QCOMPARE(data->sampleCount(), 1271);
+        QCOMPARE(data->classCount(), 6);
+        QCOMPARE(data->classNames().first(), QString("elliptical"));
+        QCOMPARE(data->inputShape(), (Shape{1, 32, 32}));
+        QVERIFY2(s.lessons->statusText().contains("1271"), qPrintable(s.lessons->statusText()));
+        // The network accepts the cut-outs: trainable on their shape, six outputs, a real forward pass.
+        QString why;
+        QVERIFY2(s.window.networkPanel()->isTrainable(data->inputShape(), &why), qPrintable(why));
+        QCOMPARE(s.window.networkPanel()->outputShape().value_or(Shape{}), (Shape{6}));
+        Graph g = Graph::fromJson(s.window.networkPanel()->network());
+        Tensor x, y;
+        data->dataset()->batch({0, 1, 2, 3, 4}, x, y);
+        QCOMPARE(x.shape(), (Shape{5, 1, 32, 32}));
+        const Tensor& out = g.forward(x, Mode::Inference);
+        QCOMPARE(out.shape(), (Shape{5, 6}));
+        for (std::size_t i = 0; i < out.size(); ++i) QVERIFY(std::isfinite(out[i]));
+        for (int i = 0; i < 5; ++i) QVERIFY(y[std::size_t(i)] >= 0 && y[std::size_t(i)] < 6);
+        // Step 1 again: back to the simulated set.
+        s.lessons->findChild<QPushButton*>("lesson4Simulated")->click();
+        data->waitUntilLoaded();
+        QCOMPARE(data->classCount(), 4);
+        QCOMPARE(data->source().value("kind", ""), std::string("simulated"));
     }
 
     void teacherModeAndSavingTheLesson() {
