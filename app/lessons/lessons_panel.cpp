@@ -1,15 +1,16 @@
 #include "lessons_panel.h"
 
-#include <QAbstractSpinBox>
 #include <QAction>
-#include <QComboBox>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QFormLayout>
+#include <QMenu>
 #include <QMenuBar>
+#include <QToolButton>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -59,7 +60,10 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
       resetButton_(new QPushButton(tr("Reset lesson"), this)),
       saveButton_(new QPushButton(tr("Save as project…"), this)),
       demoButton_(new QPushButton(tr("Run demonstration"), this)),
-      teacherAction_(new QAction(tr("Teacher mode"), this)) {
+      teacherAction_(new QAction(tr("Teacher mode"), this)),
+      locked_(lockableSettings()),
+      locksMenu_(new QMenu(tr("Teacher mode locks"), this)),
+      locksButton_(new QToolButton(this)) {
     setObjectName("LessonsPanel");
     pages_->addWidget(buildStartPage());
 
@@ -78,6 +82,7 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(back);
     bar->addWidget(title_, 1);
+    bar->addWidget(locksButton_);
     bar->addWidget(demoButton_);
     bar->addWidget(resetButton_);
     bar->addWidget(saveButton_);
@@ -122,11 +127,36 @@ LessonsPanel::LessonsPanel(MainWindow* window, QWidget* parent)
     });
     teacherAction_->setCheckable(true);
     teacherAction_->setObjectName("teacherModeAction");
-    teacherAction_->setToolTip(tr("Larger fonts for a projector; the Data and Network panels locked; advanced "
-                                  "controls hidden"));
+    teacherAction_->setToolTip(tr("Larger fonts for a projector; the settings chosen under Teacher mode locks "
+                                  "locked; advanced controls hidden"));
     connect(teacherAction_, &QAction::toggled, this, &LessonsPanel::setTeacherMode);
-    // Training unlocks the panels when it ends; teacher mode keeps them locked.
-    connect(window_->training(), &TrainingController::runningChanged, this, [this] { applyLocks(); });
+    // The teacher ticks what teacher mode locks; the lesson bar shows the same menu in teacher mode.
+    const QStringList lockTitles{tr("Data"), tr("Network"), tr("Training settings"), tr("Learning rate"), tr("Epochs")};
+    for (int i = 0; i < lockableSettings().size(); ++i) {
+        QAction* a = locksMenu_->addAction(lockTitles[i]);
+        a->setObjectName("lock-" + lockableSettings()[i]);
+        a->setData(lockableSettings()[i]);
+        a->setCheckable(true);
+        a->setChecked(true);
+        connect(a, &QAction::toggled, this, [this] {
+            QStringList names;
+            for (QAction* b : locksMenu_->actions())
+                if (b->isChecked()) names << b->data().toString();
+            setLockedSettings(names);
+        });
+    }
+    locksButton_->setObjectName("teacherLocks");
+    locksButton_->setText(tr("Locks"));
+    locksButton_->setToolTip(tr("Choose what teacher mode locks for the students"));
+    locksButton_->setMenu(locksMenu_);
+    locksButton_->setPopupMode(QToolButton::InstantPopup);
+    locksButton_->setVisible(false);
+    // Training enables the Train panel's settings when it ends; the teacher's locks win: this slot
+    // runs after the main window's (connected later), and once more queued in case of reordering.
+    connect(window_->training(), &TrainingController::runningChanged, this, [this] {
+        applyLocks();
+        QTimer::singleShot(0, this, &LessonsPanel::applyLocks);
+    });
 }
 
 QWidget* LessonsPanel::buildStartPage() {
@@ -412,28 +442,57 @@ void LessonsPanel::setTeacherMode(bool on) {
     if (boundary_)
         for (QWidget* w : boundary_->findChildren<QWidget*>())
             if (w->toolTip().startsWith("Learning rate")) w->setVisible(!on);
-    // The Train panel's settings are locked too; Start, Pause and Stop stay.
-    if (on) {
-        for (QWidget* w : window_->trainPanel()->findChildren<QWidget*>())
-            if ((qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractSpinBox*>(w)) && w->isEnabled()) {
-                w->setEnabled(false);
-                lockedSettings_.push_back(w);
-            }
-    } else {
-        for (const QPointer<QWidget>& w : lockedSettings_)
-            if (w) w->setEnabled(true);
-        lockedSettings_.clear();
+    locksButton_->setVisible(on);
+    applyLocks();
+}
+
+QStringList LessonsPanel::lockableSettings() { return {"data", "network", "training", "learning-rate", "epochs"}; }
+
+void LessonsPanel::setLockedSettings(const QStringList& names) {
+    QStringList known;
+    for (const QString& n : lockableSettings())
+        if (names.contains(n)) known << n;
+    locked_ = known;
+    for (QAction* a : locksMenu_->actions()) {
+        const QSignalBlocker block(a);
+        a->setChecked(locked_.contains(a->data().toString()));
     }
     applyLocks();
 }
 
+namespace {
+// The Train panel's setting fields by their form label (its public face), grouped as teacher mode
+// locks them; Start, Pause, Step and Stop are never among them.
+QString lockGroupOfTrainLabel(const QString& label) {
+    if (label == "Learning rate") return "learning-rate";
+    if (label == "Epochs") return "epochs";
+    static const QStringList training{"Loss",         "Optimizer", "Schedule",       "Batch size",
+                                      "Validation split", "Seed",  "Early stopping", "Initializer"};
+    return training.contains(label) ? "training" : QString();
+}
+}  // namespace
+
 void LessonsPanel::applyLocks() {
     const bool running = window_->training()->isRunning();
-    const QString why = tr("Locked by teacher mode (View ▸ Teacher mode)");
-    for (QWidget* w : {static_cast<QWidget*>(window_->dataPanel()), static_cast<QWidget*>(window_->networkPanel())}) {
-        w->setEnabled(!teacher_ && !running);
-        w->setToolTip(teacher_ ? why : QString());
+    const QString why = tr("Locked by teacher mode (View ▸ Teacher mode locks)");
+    // The Data and Network panels are also disabled by the studio while it trains.
+    const std::pair<QWidget*, QString> panels[] = {{window_->dataPanel(), "data"}, {window_->networkPanel(), "network"}};
+    for (const auto& [w, name] : panels) {
+        w->setEnabled(!isLocked(name) && !running);
+        w->setToolTip(isLocked(name) ? why : QString());
     }
+    for (QFormLayout* form : window_->trainPanel()->findChildren<QFormLayout*>())
+        for (int r = 0; r < form->rowCount(); ++r) {
+            auto* label = qobject_cast<QLabel*>(form->itemAt(r, QFormLayout::LabelRole)
+                                                    ? form->itemAt(r, QFormLayout::LabelRole)->widget()
+                                                    : nullptr);
+            QLayoutItem* field = form->itemAt(r, QFormLayout::FieldRole);
+            if (!label || !field || !field->widget()) continue;
+            const QString group = lockGroupOfTrainLabel(label->text().remove('&'));
+            if (group.isEmpty()) continue;
+            field->widget()->setEnabled(!isLocked(group) && !running);
+            field->widget()->setProperty("teacherLocked", isLocked(group));
+        }
 }
 
 bool LessonsPanel::saveLessonAsProject(const QString& path) { return window_->saveProjectAs(path); }
@@ -446,6 +505,7 @@ LessonsPanel* installLessons(MainWindow* window) {
         if (a->menu() && a->text().remove('&') == QObject::tr("View")) {
             a->menu()->addSeparator();
             a->menu()->addAction(panel->teacherModeAction());
+            a->menu()->addMenu(panel->locksMenu());
         }
     dock->show();
     dock->raise();

@@ -3,14 +3,16 @@
 // lesson with its text, its playground (decision boundary, backpropagation, convolution,
 // overfitting) and Reset / Back / Save-as-project. Opening a lesson loads its data, network
 // and settings into the studio and raises the docks it needs (later panels by objectName,
-// when they exist). Teacher mode (View menu): larger fonts, the Data and Network panels locked,
-// advanced playground controls hidden.
-#include <QPointer>
+// when they exist). Teacher mode (View menu): larger fonts, the settings the teacher chose locked
+// (data, network, training settings, learning rate, epochs), advanced playground controls hidden.
 #include <QWidget>
+#include <QStringList>
 #include <vector>
 
 class QAction;
 class QLabel;
+class QMenu;
+class QToolButton;
 class QPushButton;
 class QStackedWidget;
 class QTextBrowser;
@@ -69,6 +71,15 @@ public:
     void setTeacherMode(bool on);
     bool teacherMode() const { return teacher_; }
     QAction* teacherModeAction() const { return teacherAction_; }
+    // What teacher mode locks, chosen by the teacher (View ▸ Teacher mode locks, or Locks ▾ on
+    // the lesson bar): "data" (Data panel), "network" (Network panel), "training" (the Train
+    // panel's loss, optimizer, schedule, batch size, split, seed, early stopping, initializer),
+    // "learning-rate", "epochs". All of them by default; unknown names are ignored.
+    static QStringList lockableSettings();
+    void setLockedSettings(const QStringList& names);
+    QStringList lockedSettings() const { return locked_; }
+    bool isLocked(const QString& name) const { return teacher_ && locked_.contains(name); }
+    QMenu* locksMenu() const { return locksMenu_; }
     // Saves the studio's current state (the lesson as loaded and trained) as a project.
     bool saveLessonAsProject(const QString& path);
 
@@ -110,8 +121,10 @@ private:
     int current_ = 0;
     bool teacher_ = false;
     int baseFontSize_ = 0;
-    std::vector<QPointer<QWidget>> lockedSettings_;
-    QMetaObject::Connection zooConnection_;  // lesson 4: waiting for the Galaxy Zoo cut-outs  // Train panel settings locked by teacher mode
+    QStringList locked_;  // what teacher mode locks (lockableSettings())
+    QMenu* locksMenu_;    // one checkable action per lockable setting
+    QToolButton* locksButton_;
+    QMetaObject::Connection zooConnection_;  // lesson 4: waiting for the Galaxy Zoo cut-outs
 };
 
 // Adds the Lessons dock (and Teacher mode in the View menu) to the studio's window.

@@ -9,6 +9,7 @@
 #include <QTabBar>
 #include <QToolButton>
 #include <QElapsedTimer>
+#include <QMenu>
 #include <QTemporaryDir>
 #include <cmath>
 #include <set>
@@ -25,6 +26,7 @@
 #include "panels/data_panel.h"
 #include "panels/network_panel.h"
 #include "panels/train_panel.h"
+#include "training/training_controller.h"
 
 using namespace deepfield;
 using namespace deepfield::app;
@@ -438,6 +440,84 @@ private slots:
         data->waitUntilLoaded();
         QCOMPARE(data->classCount(), 4);
         QCOMPARE(data->source().value("kind", ""), std::string("simulated"));
+    }
+
+    // The teacher chooses what teacher mode locks: only the ticked settings are disabled.
+    void teacherModeLocksChosenSettings() {
+        Studio s;
+        QVERIFY(s.lessons->openLesson(4));
+        s.window.dataPanel()->waitUntilLoaded();
+        QCOMPARE(s.lessons->lockedSettings(), LessonsPanel::lockableSettings());  // all by default
+        TrainPanel* train = s.window.trainPanel();
+        auto spin = [train](double value) {  // the Train panel's field showing `value`
+            for (QAbstractSpinBox* b : train->findChildren<QAbstractSpinBox*>()) {
+                if (auto* d = qobject_cast<QDoubleSpinBox*>(b); d && std::abs(d->value() - value) < 1e-12) return b;
+                if (auto* i = qobject_cast<QSpinBox*>(b); i && i->value() == int(value)) return b;
+            }
+            return static_cast<QAbstractSpinBox*>(nullptr);
+        };
+        const TrainSettings ts = train->settings();
+        QAbstractSpinBox* lr = spin(ts.optimizerOptions.learningRate);
+        QAbstractSpinBox* epochs = spin(ts.options.epochs);
+        QVERIFY(lr && epochs && lr != epochs);
+        QComboBox* loss = nullptr;
+        for (QComboBox* c : train->findChildren<QComboBox*>())
+            if (c->currentText() == QString::fromStdString(ts.loss)) loss = c;
+        QVERIFY(loss);
+
+        // Lock the learning rate and the epochs only (the menu's actions, as the teacher ticks them).
+        QMenu* menu = s.lessons->locksMenu();
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().size(), 5);
+        for (QAction* a : menu->actions())
+            if (a->isChecked() != (a->objectName() == "lock-learning-rate" || a->objectName() == "lock-epochs"))
+                a->trigger();
+        QCOMPARE(s.lessons->lockedSettings(), (QStringList{"learning-rate", "epochs"}));
+        // Nothing is locked before teacher mode is on.
+        QVERIFY(lr->isEnabled() && epochs->isEnabled() && loss->isEnabled());
+        s.lessons->setTeacherMode(true);
+        QVERIFY(s.lessons->findChild<QToolButton*>("teacherLocks")->isVisibleTo(s.lessons));
+        QVERIFY(!lr->isEnabled());
+        QVERIFY(!epochs->isEnabled());
+        QVERIFY(loss->isEnabled());
+        QVERIFY(s.window.dataPanel()->isEnabled());
+        QVERIFY(s.window.networkPanel()->isEnabled());
+        QVERIFY(s.lessons->isLocked("epochs") && !s.lessons->isLocked("data"));
+
+        // Now the data and the network, not the learning rate: applied at once, menu in step.
+        s.lessons->setLockedSettings({"data", "network", "no-such-setting"});
+        QCOMPARE(s.lessons->lockedSettings(), (QStringList{"data", "network"}));
+        for (QAction* a : menu->actions())
+            QCOMPARE(a->isChecked(), a->objectName() == "lock-data" || a->objectName() == "lock-network");
+        QVERIFY(!s.window.dataPanel()->isEnabled());
+        QVERIFY(!s.window.networkPanel()->isEnabled());
+        QVERIFY(lr->isEnabled() && epochs->isEnabled() && loss->isEnabled());
+
+        // "Training settings" locks the loss and its neighbours but not the learning rate.
+        s.lessons->setLockedSettings({"training"});
+        QVERIFY(!loss->isEnabled());
+        QVERIFY(lr->isEnabled() && epochs->isEnabled());
+        QVERIFY(s.window.dataPanel()->isEnabled());
+
+        // Training enables the Train panel's fields when it ends; the chosen lock survives it.
+        s.lessons->setLockedSettings({"epochs"});
+        TrainSettings quick = train->settings();
+        quick.options.epochs = 1;
+        train->setSettings(quick);
+        QCOMPARE(spin(1), epochs);
+        QSignalSpy finished(s.window.training(), &TrainingController::finished);
+        s.window.startTraining();
+        QVERIFY(finished.count() == 1 || finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!s.window.training()->isRunning() && lr->isEnabled(), 5000);
+        QVERIFY(!epochs->isEnabled());
+        QTest::qWait(100);  // and it stays locked once the queued work is done
+        QVERIFY(!epochs->isEnabled() && lr->isEnabled());
+
+        // Teacher mode off: everything free again; the choice is kept for next time.
+        s.lessons->setTeacherMode(false);
+        QVERIFY(epochs->isEnabled() && lr->isEnabled() && loss->isEnabled());
+        QVERIFY(!s.lessons->findChild<QToolButton*>("teacherLocks")->isVisibleTo(s.lessons));
+        QCOMPARE(s.lessons->lockedSettings(), QStringList{"epochs"});
     }
 
     void teacherModeAndSavingTheLesson() {
