@@ -103,7 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* networkDock = makeDock(this, tr("Network"), "NetworkDock", networkPanel_);
     addDockWidget(Qt::LeftDockWidgetArea, dataDock);
     addDockWidget(Qt::RightDockWidgetArea, networkDock);
-    resizeDocks({dataDock, networkDock}, {380, 440}, Qt::Horizontal);
+    resizeDocks({dataDock, networkDock}, {360, 400}, Qt::Horizontal);
     // The Data dock is never narrower than its panel (no horizontal scrolling): other areas give way.
     dataScroll->setMinimumWidth(dataPanel_->minimumSizeHint().width() + dataScroll->verticalScrollBar()->sizeHint().width() + 2);
 

@@ -1,5 +1,7 @@
 #include "learning_curve_plot.h"
 
+#include <QResizeEvent>
+
 #include <qcustomplot.h>
 
 #include <QCheckBox>
@@ -133,6 +135,17 @@ void LearningCurvePlot::applyPalette() {
     recolour(valGraph_, val);
     recolour(valMetricGraph_, val);
     plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LearningCurvePlot::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    // Three legend entries need ~420 px side by side; a narrow plot stacks them in two columns.
+    const int columns = width() >= 420 ? 3 : 2;
+    if (plot_->legend->wrap() != columns) {
+        plot_->legend->setWrap(columns);
+        plot_->legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // re-lays out the entries
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void LearningCurvePlot::changeEvent(QEvent* event) {

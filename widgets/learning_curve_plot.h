@@ -44,6 +44,7 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;  // fewer legend columns when narrow
 
 private:
     void rebuildSmoothed();
