@@ -16,6 +16,7 @@
 #include "generative/vae.h"
 #include "graph/templates.h"
 #include "run_dir.h"
+#include "runs/run_files.h"
 #include "train/optimizer.h"
 
 namespace deepfield::cli {
@@ -115,26 +116,13 @@ void writeSamples(const std::string& dir, const GanSample& s) {
 }  // namespace
 
 GenerativeRun loadGenerativeRun(const std::string& path) {
-    const fs::path model = fs::path(path) / "model.json";
-    std::error_code ec;
-    if (!fs::is_regular_file(model, ec)) throw InputError("--run '" + path + "': no model.json (is it a run folder?)");
+    GenerativeRunFiles files = readGenerativeRun(path, "--run");  // the reader the studio uses too
     GenerativeRun r;
-    r.path = path;
-    try {
-        r.model = Json::parse(readFile(model.string()));
-    } catch (const Json::parse_error& e) {
-        throw InputError("--run '" + path + "': model.json is not valid JSON: " + e.what());
-    }
-    if (!r.model.contains("generative"))
-        throw InputError("--run '" + path + "' is not a generative run (train one with --model vae-latent, dcgan or wgan)");
-    const Json& g = r.model["generative"];
-    r.kind = g.value("kind", "");
-    r.first = Graph::fromJson(g.at("first"));
-    r.second = Graph::fromJson(g.at("second"));
-    r.first.build();
-    r.second.build();
-    r.first.loadWeights((fs::path(path) / "first.safetensors").string());
-    r.second.loadWeights((fs::path(path) / "second.safetensors").string());
+    r.path = files.path;
+    r.kind = files.kind;
+    r.model = std::move(files.model);
+    r.first = std::move(files.first);
+    r.second = std::move(files.second);
     return r;
 }
 

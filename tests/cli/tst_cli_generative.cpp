@@ -118,6 +118,10 @@ private slots:
     void badInput() {
         Result r = runCli({"encode", "--run", tmp_.filePath("nothing"), "--data", data_, "--out", tmp_.filePath("y.csv")});
         QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("--run '" + tmp_.filePath("nothing") + "' is not a folder"), qPrintable(r.err));
+        QDir().mkpath(tmp_.filePath("empty"));  // a folder, but not a run
+        r = runCli({"encode", "--run", tmp_.filePath("empty"), "--data", data_, "--out", tmp_.filePath("y.csv")});
+        QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("no model.json"), qPrintable(r.err));
         r = runCli({"train", "--model", "dcgan", "--data", data_, "--out", tmp_.filePath("odd"), "--image-size", "12"});
         QVERIFY(r.code != 0);
