@@ -72,6 +72,32 @@ void maxPool2x2Row(const float* r0, const float* r1, float* out, int Wo) {
         out[ow] = m;
     }
 }
+// Backward of maxPool2x2Row for a whole plane: windows do not overlap, so every input pixel is
+// written exactly once (the gradient or zero) instead of a fill, a rescan and a scattered add.
+// The first pixel equal to the maximum in scan order a, b, c, d gets it, as windowArgmax picks.
+void maxUnpool2x2Plane(const float* in, const float* best, const float* d, float* g, int H, int W, int Ho,
+                       int Wo) {
+    for (int oh = 0; oh < Ho; ++oh) {
+        const float* r0 = in + 2 * oh * W;
+        const float* r1 = r0 + W;
+        float* g0 = g + 2 * oh * W;
+        float* g1 = g0 + W;
+        for (int ow = 0; ow < Wo; ++ow) {
+            const float m = best[oh * Wo + ow], v = d[oh * Wo + ow];
+            const float a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], e = r1[2 * ow + 1];
+            const bool pa = a == m || !(b == m || c == m || e == m);  // no match (NaN): the first pixel
+            const bool pb = !pa && b == m;
+            const bool pc = !pa && !pb && c == m;
+            const bool pe = !pa && !pb && !pc;
+            g0[2 * ow] = pa ? 0.0f + v : 0.0f;  // 0 + v as the generic path (a -0 gradient becomes +0)
+            g0[2 * ow + 1] = pb ? 0.0f + v : 0.0f;
+            g1[2 * ow] = pc ? 0.0f + v : 0.0f;
+            g1[2 * ow + 1] = pe ? 0.0f + v : 0.0f;
+        }
+        for (int w = 2 * Wo; w < W; ++w) g0[w] = g1[w] = 0.0f;  // odd width: the last column is never pooled
+    }
+    std::fill(g + 2 * Ho * W, g + H * W, 0.0f);  // odd height: the last row likewise
+}
 }  // namespace
 
 void Pooling2D::forward(const Tensor& x, Tensor& y, Mode) {
@@ -120,12 +146,18 @@ void Pooling2D::backward(const Tensor& x, const Tensor& y, const Tensor& dy, Ten
     const int Ho = geom_.outH, Wo = geom_.outW;
     dx->resizeLike(x);
     const long planes = static_cast<long>(N) * C;
+    const bool max2x2 = kind_ == PoolKind::Max && ph_ == 2 && pw_ == 2 && sh_ == 2 && sw_ == 2 &&
+                        geom_.padTop == 0 && geom_.padLeft == 0 && 2 * Ho <= H && 2 * Wo <= W;
 #pragma omp parallel for schedule(dynamic, 16) if (x.size() > kParallelMin)
     for (long p = 0; p < planes; ++p) {
         float* g = dx->data() + p * H * W;
         const float* in = x.data() + p * H * W;
         const float* d = dy.data() + p * Ho * Wo;
         const float* best = y.data() + p * Ho * Wo;
+        if (max2x2) {
+            maxUnpool2x2Plane(in, best, d, g, H, W, Ho, Wo);
+            continue;
+        }
         std::fill(g, g + H * W, 0.0f);
         for (int oh = 0; oh < Ho; ++oh) {
             const int h0 = std::max(oh * sh_ - geom_.padTop, 0);
