@@ -8,7 +8,6 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -703,10 +702,8 @@ void DataPanel::load() {
 bool DataPanel::isLoading() const { return task_->isRunning() || imageTask_->isRunning(); }
 
 void DataPanel::waitUntilLoaded() {
-    task_->waitForFinished();
-    imageTask_->waitForFinished();
-    QCoreApplication::processEvents();
-    QCoreApplication::processEvents();
+    task_->waitAndDeliver();
+    imageTask_->waitAndDeliver();
 }
 
 bool DataPanel::hasDataset(QString* why) const {
@@ -977,8 +974,7 @@ void DataPanel::updateAugmentationPreview() {
 void DataPanel::openImageFile(const QString& path) {
     if (imageTask_->isRunning()) {
         imageTask_->cancel();
-        imageTask_->waitForFinished();
-        QCoreApplication::processEvents();
+        imageTask_->waitAndDeliver();  // the cancelled end is handled before the new read starts
     }
     imageTaskPath_ = path;
     pendingImage_.reset();

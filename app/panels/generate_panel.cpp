@@ -1,7 +1,6 @@
 #include "panels/generate_panel.h"
 
 #include <QCheckBox>
-#include <QCoreApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -474,11 +473,7 @@ bool GeneratePanel::rankDataset() {
     return true;
 }
 
-void GeneratePanel::waitForRanking() {
-    rankTask_->waitForFinished();
-    QCoreApplication::sendPostedEvents(rankTask_);
-    QCoreApplication::processEvents();
-}
+void GeneratePanel::waitForRanking() { rankTask_->waitAndDeliver(); }
 
 void GeneratePanel::openRunDialog() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a GAN or VAE run folder"));

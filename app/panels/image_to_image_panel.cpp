@@ -1,7 +1,6 @@
 #include "panels/image_to_image_panel.h"
 
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -284,11 +283,7 @@ bool ImageToImagePanel::evaluate() {
     return true;
 }
 
-void ImageToImagePanel::waitForEvaluation() {
-    task_->waitForFinished();
-    QCoreApplication::sendPostedEvents(task_);
-    QCoreApplication::processEvents();
-}
+void ImageToImagePanel::waitForEvaluation() { task_->waitAndDeliver(); }
 
 void ImageToImagePanel::setSortOrder(SortOrder order) {
     order_ = order;

@@ -1,5 +1,6 @@
 #include "background_task.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QMetaObject>
 #include <QPointer>
@@ -21,6 +22,13 @@ BackgroundTask::~BackgroundTask() {
 bool BackgroundTask::isRunning() const { return watcher_.isRunning(); }
 
 void BackgroundTask::waitForFinished() { watcher_.waitForFinished(); }
+
+void BackgroundTask::waitAndDeliver() {
+    watcher_.waitForFinished();
+    QCoreApplication::sendPostedEvents(this);       // progress, queued before the end
+    QCoreApplication::sendPostedEvents(&watcher_);  // the end: emits `finished`
+    QCoreApplication::processEvents();              // what the result handlers queued
+}
 
 bool BackgroundTask::start(const QString& title, Work work) {
     if (isRunning()) return false;

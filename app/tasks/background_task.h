@@ -26,6 +26,9 @@ public:
     bool start(const QString& title, Work work);
     void cancel() { cancel_->store(true); }
     void waitForFinished();
+    // Waits for the work, then delivers its queued progress and `finished` on this (UI) thread, so
+    // the result is shown when it returns (tests, screenshots, a blocking "wait for the result").
+    void waitAndDeliver();
 
 signals:
     void progressed(const QString& title, int done, int total);
