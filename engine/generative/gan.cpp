@@ -120,7 +120,7 @@ GanHistory GanTrainer::fit(const Dataset& real, GanObserver* observer, TrainCont
     WeightSnapshot lastGood = WeightSnapshot::of(graphs);
     Rng shuffleRng(o_.seed ^ 0x5DEECE66Dull);
     Tensor x, y, z, fake, grad, tbuf;
-    int gStep = 0, criticInRound = 0;
+    int gStep = 0, criticStep = 0, criticInRound = 0;
     auto diverge = [&](const std::string& what) {
         lastGood.restore(graphs);
         h.diverged = true;
@@ -186,10 +186,18 @@ GanHistory GanTrainer::fit(const Dataset& real, GanObserver* observer, TrainCont
             realSum += realMean;
             fakeSum += fakeMean;
             ++dCount;
-            if (++criticInRound < o_.criticSteps) continue;
-            criticInRound = 0;
+            GanStep step;
+            step.step = ++criticStep;
+            step.epoch = epoch + 1;
+            step.batch = int(b) + 1;
+            step.batchesPerEpoch = int(batches.size());
+            step.dLoss = dLoss;
+            if (wgan) step.wasserstein = wEst;
+            const bool generatorRound = ++criticInRound >= o_.criticSteps;
+            if (generatorRound) criticInRound = 0;
+            double gBatchSum = 0;
             // Generator steps: gradients flow through D (its parameter gradients are discarded).
-            for (int s = 0; s < o_.generatorSteps; ++s) {
+            for (int s = 0; generatorRound && s < o_.generatorSteps; ++s) {
                 g_.zeroGrad();
                 z = noise(n);
                 const Tensor& gen = g_.forward(z, Mode::Training);
@@ -210,6 +218,7 @@ GanHistory GanTrainer::fit(const Dataset& real, GanObserver* observer, TrainCont
                 if (!std::isfinite(stats.gradientNorm)) return diverge("the generator's gradient became NaN or infinite");
                 ++gStep;
                 gSum += gLoss;
+                gBatchSum += gLoss;
                 ++gCount;
                 h.batchLosses.push_back(gLoss);
                 stats.loss = gLoss;
@@ -221,6 +230,9 @@ GanHistory GanTrainer::fit(const Dataset& real, GanObserver* observer, TrainCont
                 if (observer) observer->onBatchEnd(stats);
                 if (o_.sampleEvery > 0 && gStep % o_.sampleEvery == 0) sample(epoch + 1);
             }
+            if (generatorRound) step.gLoss = gBatchSum / o_.generatorSteps;
+            step.generatorSteps = gStep;
+            if (observer) observer->onStep(step);
         }
         d_.zeroGrad();
         if (!allFinite(graphs)) return diverge("the weights became NaN or infinite in epoch " + std::to_string(epoch + 1));

@@ -8,6 +8,7 @@
 //         −mean D(G(z)). The Wasserstein estimate is mean D(x) − mean D(G(z)).
 // Pix2Pix (Isola et al. 2017): G: input image → output image, D sees input and output stacked along
 // channels; G minimises λ·|G(x) − y|₁ (mean) + w·BCE(D(x, G(x)), 1), or only the λ term (plain).
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,9 +38,21 @@ struct GanOptions {
     static GanOptions fromJson(const Json& j);
 };
 
-// Also told about the generator's images on the fixed noise (the views animate them).
+// One critic / discriminator step (one real batch) and the generator steps that followed it.
+struct GanStep {
+    int step = 0;  // counts critic steps from 1 over the run: batches per epoch × epochs at the end
+    int epoch = 0, batch = 0, batchesPerEpoch = 0;  // epoch and batch count from 1
+    int generatorSteps = 0;  // generator steps so far
+    double dLoss = NAN;        // this batch's D / critic loss
+    double gLoss = NAN;        // mean loss of the generator steps after this batch; NaN if none (WGAN between rounds)
+    double wasserstein = NAN;  // WGAN: mean D(x) − mean D(G(z)) on this batch; NaN for DCGAN
+};
+
+// Also told about every step's losses (live curves within an epoch) and the generator's images
+// on the fixed noise (the views animate them). Called on the training thread: keep it cheap.
 class GanObserver : public TrainObserver {
 public:
+    virtual void onStep(const GanStep& /*step*/) {}
     virtual void onSamples(int /*epoch*/, int /*generatorStep*/, const Tensor& /*images (K, C, H, W)*/) {}
 };
 

@@ -126,6 +126,38 @@ struct SampleCounter : GanObserver {
     void onBatchEnd(const BatchStats&) override { ++batches; }
     void onEpochEnd(const EpochStats&) override { ++epochs; }
 };
+
+// Every per-step report, to compare with the run's history.
+struct StepRecorder : GanObserver {
+    std::vector<GanStep> steps;
+    void onStep(const GanStep& s) override { steps.push_back(s); }
+};
+
+// The per-step reports come in order, one per critic step (batches × epochs), and carry the same
+// losses the history keeps; the generator loss only on steps a generator round followed.
+void checkSteps(const std::vector<GanStep>& steps, const GanHistory& h, int batchesPerEpoch, int epochs,
+                int criticSteps, bool wgan) {
+    QCOMPARE(int(steps.size()), batchesPerEpoch * epochs);
+    QCOMPARE(steps.size(), h.criticLosses.size());
+    std::size_t g = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const GanStep& s = steps[i];
+        QCOMPARE(s.step, int(i) + 1);
+        QCOMPARE(s.epoch, int(i) / batchesPerEpoch + 1);
+        QCOMPARE(s.batch, int(i) % batchesPerEpoch + 1);
+        QCOMPARE(s.batchesPerEpoch, batchesPerEpoch);
+        QCOMPARE(s.dLoss, h.criticLosses[i]);
+        if (wgan) QCOMPARE(s.wasserstein, h.wassersteinEstimates[i]);
+        else QVERIFY(std::isnan(s.wasserstein));
+        if ((i + 1) % std::size_t(criticSteps) == 0) {
+            QCOMPARE(s.gLoss, h.batchLosses.at(g++));
+        } else {
+            QVERIFY(std::isnan(s.gLoss));
+        }
+        QCOMPARE(s.generatorSteps, int(g));
+    }
+    QCOMPARE(g, h.batchLosses.size());
+}
 }  // namespace
 
 class TestGan : public QObject {
@@ -146,9 +178,13 @@ private slots:
         o.sampleEvery = 40;
         GanTrainer t(g, d, *go, *dopt, o);
         const double before = meanImageError(t, data->inputs());
-        SampleCounter c;
+        struct Both : SampleCounter {
+            StepRecorder r;
+            void onStep(const GanStep& s) override { r.onStep(s); }
+        } c;
         const GanHistory h = t.fit(*data, &c);
         QCOMPARE(h.stopReason, std::string("completed"));
+        checkSteps(c.r.steps, h, 8, 40, 1, false);
         const double after = meanImageError(t, data->inputs());
         qInfo("mean-image error %.3f → %.3f", before, after);
         QVERIFY2(after < 0.35 && after < 0.3 * before, (std::to_string(before) + " → " + std::to_string(after)).c_str());
@@ -179,8 +215,10 @@ private slots:
         o.clipValue = 0.05f;
         GanTrainer t(g, d, *go, *dopt, o);
         const double before = meanImageError(t, data->inputs());
-        const GanHistory h = t.fit(*data);
+        StepRecorder steps;
+        const GanHistory h = t.fit(*data, &steps);
         QCOMPARE(h.stopReason, std::string("completed"));
+        checkSteps(steps.steps, h, 8, 40, 4, true);
         QCOMPARE(int(h.criticLosses.size()), 320);
         QCOMPARE(int(h.wassersteinEstimates.size()), 320);
         QCOMPARE(int(h.batchLosses.size()), 320 / 4);  // n_critic = 4
