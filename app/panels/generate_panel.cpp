@@ -1,5 +1,7 @@
 #include "panels/generate_panel.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -312,19 +314,8 @@ void GeneratePanel::stopTraining() {
 
 void GeneratePanel::onUpdate() {
     GanUpdate u = session_->takeUpdate();
-    if (!u.generatorLosses.empty()) {
-        // x in epochs: spread this epoch's steps evenly over the batches seen so far.
-        QVector<double> x, y;
-        const int n = int(u.generatorLosses.size());
-        const double end = u.batchesPerEpoch > 0 ? u.epoch - 1 + double(u.batch) / u.batchesPerEpoch : 0;
-        const int prevCount = curves_->generatorPointCount();
-        for (int i = 0; i < n; ++i) {
-            x.push_back(prevCount == 0 && n == 1 ? end : end - double(n - 1 - i) / std::max(1, u.batchesPerEpoch));
-            y.push_back(u.generatorLosses[std::size_t(i)]);
-        }
-        curves_->appendGeneratorSteps(x, y);
-        stepsDone_ += n;
-    }
+    curves_->appendSteps(u.steps);  // every step since the last update: the curves move within an epoch
+    stepsDone_ = std::max(stepsDone_, u.generatorSteps);
     for (const EpochStats& e : u.epochs) {
         auto metric = [&](const char* name) {
             auto it = e.trainMetrics.find(name);

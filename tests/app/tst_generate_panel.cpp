@@ -3,7 +3,9 @@
 // dataset by the critic's score.
 #include <QComboBox>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QSlider>
+#include <QTimer>
 #include <QtTest>
 
 #include <QTemporaryDir>
@@ -73,6 +75,8 @@ class TestGeneratePanel : public QObject {
 private slots:
     void gridUpdatesDuringTrainingAndSnapshotsGoBack_data();
     void gridUpdatesDuringTrainingAndSnapshotsGoBack();
+    void curvesMoveWithinEpochsAndTheUiKeepsUp_data();
+    void curvesMoveWithinEpochsAndTheUiKeepsUp();
     void startWithoutImagesSaysWhy();
     void opensACliRun();
 };
@@ -181,6 +185,73 @@ void TestGeneratePanel::gridUpdatesDuringTrainingAndSnapshotsGoBack() {
     panel.anomalies()->setOnlyAbove(true);
     QCOMPARE(panel.anomalies()->gallery()->count(), above);
     QCOMPARE(panel.anomalies()->histogram()->histogram().valid, std::uint64_t(48));
+}
+
+void TestGeneratePanel::curvesMoveWithinEpochsAndTheUiKeepsUp_data() {
+    QTest::addColumn<int>("kind");
+    QTest::newRow("dcgan") << int(GanKind::DCGAN);
+    QTest::newRow("wgan") << int(GanKind::WGAN);
+}
+
+// The loss curves get a point every step (not only every epoch), with exactly the run's values,
+// while the UI thread redraws at most ~10 times a second even though these epochs last milliseconds.
+void TestGeneratePanel::curvesMoveWithinEpochsAndTheUiKeepsUp() {
+    QFETCH(int, kind);
+    const bool wgan = GanKind(kind) == GanKind::WGAN;
+    const auto data = tinyGalaxies();
+    GeneratePanel panel([data] { return data; });
+    panel.resize(1000, 700);
+    panel.show();
+    GanSetup setup = tinySetup(GanKind(kind));
+    setup.options.batchSize = 4;    // 48 images: 12 steps an epoch
+    setup.options.sampleEvery = 0;  // one sample an epoch
+    const int perEpoch = 12;
+    panel.setSetup(setup, 0, false);
+
+    int updates = 0;
+    bool aheadOfEpochs = false;  // steps of an unfinished epoch were drawn
+    connect(panel.session(), &GanSession::updated, &panel, [&] {  // after the panel's own slot
+        if (!panel.session()->isRunning()) return;
+        ++updates;
+        if (panel.curves()->criticPointCount() > panel.curves()->epochCount() * perEpoch) aheadOfEpochs = true;
+    });
+    // The UI event loop's longest pause while training (a 10 ms ticker).
+    QElapsedTimer clock;
+    qint64 lastTick = 0, longestGap = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    connect(&ticker, &QTimer::timeout, &panel, [&] {
+        const qint64 t = clock.elapsed();
+        longestGap = std::max(longestGap, t - lastTick);
+        lastTick = t;
+    });
+    QVERIFY2(panel.startTraining(), qPrintable(panel.statusText()));
+    clock.start();
+    ticker.start();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.curves()->epochCount() >= 5 && aheadOfEpochs && clock.elapsed() > 1500, 20000);
+    const double seconds = double(clock.elapsed()) / 1000.0;
+    const int updatesWhileRunning = updates;
+    ticker.stop();
+    QSignalSpy finished(panel.session(), &GanSession::finished);
+    panel.stopTraining();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+
+    qInfo("%d updates in %.2f s, %d step points over %d epochs, longest UI pause %lld ms", updatesWhileRunning, seconds,
+          panel.curves()->criticPointCount(), panel.curves()->epochCount(), longestGap);
+    QVERIFY2(updatesWhileRunning <= int(10.5 * seconds) + 3,
+             qPrintable(QString("%1 redraws in %2 s").arg(updatesWhileRunning).arg(seconds)));
+    QVERIFY2(longestGap < 500, qPrintable(QString("the UI paused %1 ms").arg(longestGap)));
+    // One point per critic step with the history's values; more points than epochs.
+    const GanHistory& h = panel.session()->history();
+    QVERIFY(panel.curves()->criticPointCount() >= 5 * perEpoch);
+    QVERIFY(panel.curves()->criticPointCount() > panel.curves()->epochCount());
+    QCOMPARE(panel.curves()->stepValues(0), h.criticLosses);
+    QCOMPARE(panel.curves()->stepValues(1), h.batchLosses);  // one generator step per round
+    QCOMPARE(panel.curves()->generatorPointCount(), panel.curves()->criticPointCount() / (wgan ? 2 : 1));
+    if (wgan) QCOMPARE(panel.curves()->stepValues(2), h.wassersteinEstimates);
+    else QCOMPARE(panel.curves()->wassersteinPointCount(), 0);
+    for (int trace = 0; trace < 3; ++trace)
+        for (double v : panel.curves()->stepValues(trace)) QVERIFY(std::isfinite(v));
 }
 
 void TestGeneratePanel::startWithoutImagesSaysWhy() {

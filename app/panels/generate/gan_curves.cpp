@@ -1,6 +1,7 @@
 #include "panels/generate/gan_curves.h"
 
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
 
@@ -17,9 +18,13 @@ GanCurves::GanCurves(QWidget* parent) : QWidget(parent) {
     plot_->legend->setVisible(true);
     plot_->legend->setFont(QFont(font().family(), 8));
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Steps: thin light traces under the bold epoch means of the same colour.
+    dSteps_ = plot_->addGraph();
+    dSteps_->setPen(QPen(QColor(230, 130, 110, 150), 1));
     gSteps_ = plot_->addGraph();
-    gSteps_->setPen(QPen(QColor(120, 170, 230, 140), 1));
-    gSteps_->setName(tr("G loss (step)"));
+    gSteps_->setPen(QPen(QColor(120, 170, 230, 150), 1));
+    wSteps_ = plot_->addGraph();
+    wSteps_->setPen(QPen(QColor(110, 200, 130, 150), 1));
     dEpoch_ = plot_->addGraph();
     dEpoch_->setPen(QPen(QColor(200, 60, 40), 2.2));
     dEpoch_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
@@ -33,25 +38,47 @@ GanCurves::GanCurves(QWidget* parent) : QWidget(parent) {
 }
 
 void GanCurves::setWgan(bool on) {
-    dEpoch_->setName(on ? tr("critic loss") : tr("D loss"));
-    gEpoch_->setName(tr("G loss"));
-    wEpoch_->setName(tr("Wasserstein estimate"));
-    wEpoch_->setVisible(on);
-    if (on)
-        wEpoch_->addToLegend();
-    else
-        wEpoch_->removeFromLegend();
+    dSteps_->setName(on ? tr("critic loss (step)") : tr("D loss (step)"));
+    gSteps_->setName(tr("G loss (step)"));
+    wSteps_->setName(tr("Wasserstein (step)"));
+    dEpoch_->setName(on ? tr("critic loss (epoch)") : tr("D loss (epoch)"));
+    gEpoch_->setName(tr("G loss (epoch)"));
+    wEpoch_->setName(tr("Wasserstein (epoch)"));
+    for (QCPGraph* g : {wSteps_, wEpoch_}) {
+        g->setVisible(on);
+        if (on)
+            g->addToLegend();
+        else
+            g->removeFromLegend();
+    }
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void GanCurves::clear() {
-    for (QCPGraph* g : {gSteps_, dEpoch_, gEpoch_, wEpoch_}) g->data()->clear();
+    for (QCPGraph* g : {dSteps_, gSteps_, wSteps_, dEpoch_, gEpoch_, wEpoch_}) g->data()->clear();
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void GanCurves::appendGeneratorSteps(const QVector<double>& x, const QVector<double>& loss) {
-    gSteps_->addData(x, loss, true);
+void GanCurves::appendSteps(const std::vector<GanStep>& steps) {
+    if (steps.empty()) return;
+    QVector<double> x[3], y[3];
+    for (const GanStep& s : steps) {
+        const double at = s.epoch - 1 + double(s.batch) / std::max(1, s.batchesPerEpoch);
+        const double v[3] = {s.dLoss, s.gLoss, s.wasserstein};
+        for (int k = 0; k < 3; ++k)
+            if (std::isfinite(v[k])) x[k].push_back(at), y[k].push_back(v[k]);
+    }
+    QCPGraph* traces[3] = {dSteps_, gSteps_, wSteps_};
+    for (int k = 0; k < 3; ++k)
+        if (!x[k].isEmpty()) traces[k]->addData(x[k], y[k], true);
     rescale();
+}
+
+std::vector<double> GanCurves::stepValues(int trace) const {
+    const QCPGraph* g = trace == 0 ? dSteps_ : trace == 1 ? gSteps_ : wSteps_;
+    std::vector<double> v;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) v.push_back(it->value);
+    return v;
 }
 
 void GanCurves::appendEpoch(int epoch, double dLoss, double gLoss, double wasserstein) {
@@ -61,7 +88,9 @@ void GanCurves::appendEpoch(int epoch, double dLoss, double gLoss, double wasser
     rescale();
 }
 
+int GanCurves::criticPointCount() const { return dSteps_->dataCount(); }
 int GanCurves::generatorPointCount() const { return gSteps_->dataCount(); }
+int GanCurves::wassersteinPointCount() const { return wSteps_->dataCount(); }
 int GanCurves::epochCount() const { return dEpoch_->dataCount(); }
 
 void GanCurves::rescale() {

@@ -1,6 +1,7 @@
 #include "panels/generate/gan_session.h"
 
 #include <QCoreApplication>
+#include <QTimer>
 #include <chrono>
 
 #include "core/error.h"
@@ -12,13 +13,13 @@ namespace deepfield::app {
 class GanSession::Observer : public GanObserver {
 public:
     explicit Observer(GanSession* s) : s_(s) {}
-    void onBatchEnd(const BatchStats& b) override {
+    void onStep(const GanStep& step) override {
         {
             std::lock_guard lock(s_->mutex_);
             GanUpdate& u = s_->pending_;
-            u.generatorLosses.push_back(b.loss);
-            u.epoch = b.epoch, u.batch = b.batch, u.batchesPerEpoch = b.batchesPerEpoch;
-            ++u.generatorSteps;
+            u.steps.push_back(step);
+            u.epoch = step.epoch, u.batch = step.batch, u.batchesPerEpoch = step.batchesPerEpoch;
+            u.generatorSteps = step.generatorSteps;
             u.waiting = false;
         }
         notify(false);
@@ -28,14 +29,14 @@ public:
             std::lock_guard lock(s_->mutex_);
             s_->pending_.epochs.push_back(e);
         }
-        notify(true);
+        notify(false);
     }
     void onSamples(int epoch, int step, const Tensor& images) override {
         {
             std::lock_guard lock(s_->mutex_);
             s_->pending_.samples.push_back(GanSample{epoch, step, images});
         }
-        notify(true);
+        notify(false);
     }
     void onWaiting() override {
         {
@@ -46,14 +47,20 @@ public:
     }
 
 private:
-    // One queued notification at a time; plain batches at most every 80 ms.
-    void notify(bool important) {
-        const auto now = std::chrono::steady_clock::now();
-        if (!important && now - last_ < std::chrono::milliseconds(80)) return;
+    // One notification pending at a time carries everything collected until it fires. It fires
+    // 100 ms after the previous one at the earliest (≤ 10 redraws a second however short the steps
+    // and epochs are; nothing is dropped, only batched), or at once when the run starts waiting.
+    void notify(bool urgent) {
         if (s_->notifyQueued_.exchange(true)) return;
-        last_ = now;
-        QMetaObject::invokeMethod(s_, [s = s_] { s->notifyQueued_ = false, emit s->updated(); }, Qt::QueuedConnection);
+        const auto now = std::chrono::steady_clock::now();
+        const auto delay = urgent || now - last_ >= kInterval ? std::chrono::milliseconds(0)
+                                                              : std::chrono::ceil<std::chrono::milliseconds>(kInterval - (now - last_));
+        last_ = now + delay;
+        QMetaObject::invokeMethod(s_, [s = s_, ms = int(delay.count())] {
+            QTimer::singleShot(ms, s, [s] { s->notifyQueued_ = false, emit s->updated(); });
+        }, Qt::QueuedConnection);
     }
+    static constexpr std::chrono::milliseconds kInterval{100};
     GanSession* s_;
     std::chrono::steady_clock::time_point last_{};
 };
@@ -88,6 +95,7 @@ GanUpdate GanSession::takeUpdate() {
     GanUpdate u = std::move(pending_);
     pending_ = GanUpdate{};
     pending_.epoch = u.epoch, pending_.batch = u.batch, pending_.batchesPerEpoch = u.batchesPerEpoch;
+    pending_.generatorSteps = u.generatorSteps;
     pending_.waiting = u.waiting;
     return u;
 }

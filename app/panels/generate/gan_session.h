@@ -1,9 +1,9 @@
 #pragma once
 // One GAN training run (DCGAN or WGAN) on a worker thread. The worker owns the generator and the
-// critic while it trains; what the views need (generator losses, epoch statistics, generator
+// critic while it trains; what the views need (every step's losses, epoch statistics, generator
 // samples on the fixed noise) is collected under a lock and handed over by takeUpdate() after an
-// `updated` signal, which is throttled (at most one waiting, at most every 80 ms except for new
-// samples). Pause and stop go through the engine's TrainControl, set directly from the UI.
+// `updated` signal, which is throttled (one pending at a time, at most every 100 ms except when the
+// run starts waiting: the UI thread redraws ≤ 10 times a second however short the steps are). Pause and stop go through the engine's TrainControl, set directly from the UI.
 #include <QObject>
 #include <QThread>
 #include <memory>
@@ -25,10 +25,10 @@ struct GanSetup {
 };
 
 struct GanUpdate {
-    std::vector<double> generatorLosses;  // new since the last update, one per generator step
+    std::vector<GanStep> steps;           // new since the last update, one per critic step (D, G, W losses)
     std::vector<EpochStats> epochs;       // new finished epochs (d_loss, g_loss, wasserstein ...)
     std::vector<GanSample> samples;       // new generator samples on the fixed noise
-    int epoch = 0, batch = 0, batchesPerEpoch = 0, generatorSteps = 0;
+    int epoch = 0, batch = 0, batchesPerEpoch = 0, generatorSteps = 0;  // the latest (not new ones)
     bool waiting = false;  // paused
 };
 
