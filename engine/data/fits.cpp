@@ -210,7 +210,8 @@ bool parseReal(const std::string& s, double& out) {
     std::replace(t.begin(), t.end(), 'D', 'E');  // FITS allows D exponents
     char* end = nullptr;
     out = std::strtod(t.c_str(), &end);
-    return end && *end == '\0';
+    // FITS has no real value for inf or NaN (e.g. simulate --no-noise writes snr = inf): a string then.
+    return end && *end == '\0' && std::isfinite(out);
 }
 
 }  // namespace
