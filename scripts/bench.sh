@@ -5,22 +5,13 @@
 # usage: scripts/bench.sh [build-dir] [-- extra options for deepfield-cli bench, e.g. --repeats 3 --min-time 5]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/scripts/lib/apt.sh"
 build_dir="$here/build"
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then build_dir="$1"; shift; fi
 [ "${1:-}" = "--" ] && shift
 
 packages=(python3-torch libopenblas0-openmp xvfb xauth)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "bench: installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+apt_install_missing bench "${packages[@]}"
 
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
