@@ -41,10 +41,14 @@ private slots:
         DEMO_RAN(s, 8);
         const LessonDemo* d = s.lessons->demo();
         QCOMPARE(d->number("latent_dim"), 2.0);
-        QVERIFY(d->number("tested") > 100);
+        // Fitted on the μ of the 1,600 training galaxies' ellipticals and disks, tested on 400 more
+        // galaxies of the same simulation that the VAE never trained on.
+        QVERIFY(d->number("trained") > 1000);
+        QVERIFY(d->number("tested") > 250);
         // #5's criterion: ellipticals vs disks (spirals, edge-on; irregulars left out) ≥ 90 % on
         // held-out galaxies. The recipe of docs/demonstrations.md: 1,600 galaxies g,r,i 32×32, β 0.5,
-        // KL warm-up 3, lr 0.002, 15 epochs, base 16: measured 0.940 on 300 (8 s).
+        // KL warm-up 3, lr 0.002, 15 epochs, base 16: measured 0.933 on 300 unseen (12 s; 0.940 when
+        // it was measured on a quarter of the training images).
         QVERIFY2(d->number("accuracy") >= 0.9, qPrintable(QString::number(d->number("accuracy"))));
         QVERIFY(d->number("accuracy") > d->number("majority") + 0.1);
     }
