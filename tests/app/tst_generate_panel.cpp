@@ -252,6 +252,10 @@ void TestGeneratePanel::curvesMoveWithinEpochsAndTheUiKeepsUp() {
     else QCOMPARE(panel.curves()->wassersteinPointCount(), 0);
     for (int trace = 0; trace < 3; ++trace)
         for (double v : panel.curves()->stepValues(trace)) QVERIFY(std::isfinite(v));
+    // To look at the curves: DEEPFIELD_SCREENSHOT_DIR=dir saves them as gan-steps-<kind>.png.
+    if (qEnvironmentVariableIsSet("DEEPFIELD_SCREENSHOT_DIR"))
+        QVERIFY(panel.curves()->grab().save(qEnvironmentVariable("DEEPFIELD_SCREENSHOT_DIR") +
+                                            QString("/gan-steps-%1.png").arg(wgan ? "wgan" : "dcgan")));
 }
 
 void TestGeneratePanel::startWithoutImagesSaysWhy() {
