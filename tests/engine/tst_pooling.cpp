@@ -1,5 +1,8 @@
 #include <QtTest>
 
+#include <cmath>
+#include <cstring>
+
 #include "core/error.h"
 #include "gradcheck.h"
 #include "layers/pooling.h"
@@ -110,6 +113,55 @@ private slots:
         mx->backward({&x}, y, dy, {&dx});
         QCOMPARE(dx[7], 3.0f);
         QCOMPARE(dx.vec().sum(), 3.0f);
+    }
+
+    // The 2x2 stride-2 fast path against a plain scan written here: ties (zeros after a ReLU,
+    // repeated values), NaN pixels, -0 gradients and odd sizes, compared bit for bit.
+    void max2x2MatchesScanBitForBit_data() {
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("width");
+        QTest::newRow("even 8x40") << 8 << 40;
+        QTest::newRow("odd 7x37") << 7 << 37;
+    }
+    void max2x2MatchesScanBitForBit() {
+        QFETCH(int, height);
+        QFETCH(int, width);
+        const int N = 2, C = 3, Ho = height / 2, Wo = width / 2;
+        Rng rng(11);
+        Tensor x({N, C, height, width});
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double u = rng.uniform();
+            x[i] = u < 0.4 ? 0.0f : u < 0.5 ? 1.0f : u < 0.52 ? -0.0f : u < 0.53 ? NAN : float(rng.normal());
+        }
+        Tensor dy({N, C, Ho, Wo});
+        for (std::size_t i = 0; i < dy.size(); ++i) dy[i] = rng.uniform() < 0.1 ? -0.0f : float(rng.normal());
+        // Reference: first pixel of the window, then strictly greater pixels in row-major order;
+        // the gradient goes to the first pixel equal to the maximum (the first one if none is).
+        std::vector<float> yRef(dy.size()), dxRef(x.size(), 0.0f);
+        for (int p = 0; p < N * C; ++p)
+            for (int oh = 0; oh < Ho; ++oh)
+                for (int ow = 0; ow < Wo; ++ow) {
+                    const std::size_t base = std::size_t(p) * height * width;
+                    std::size_t at[4];
+                    for (int k = 0; k < 4; ++k) at[k] = base + (2 * oh + k / 2) * width + 2 * ow + k % 2;
+                    float m = x[at[0]];
+                    for (int k = 1; k < 4; ++k)
+                        if (x[at[k]] > m) m = x[at[k]];
+                    const std::size_t o = (std::size_t(p) * Ho + oh) * Wo + ow;
+                    yRef[o] = m;
+                    int win = 0;
+                    while (win < 4 && !(x[at[win]] == m)) ++win;
+                    dxRef[at[win == 4 ? 0 : win]] += dy[o];
+                }
+        auto mx = make("MaxPooling2D", "{}");
+        buildLayer(*mx, {x});
+        Tensor y, dx;
+        mx->forward({&x}, y, Mode::Training);
+        mx->backward({&x}, y, dy, {&dx});
+        QCOMPARE(y.size(), yRef.size());
+        QCOMPARE(dx.size(), dxRef.size());
+        QVERIFY(std::memcmp(y.data(), yRef.data(), yRef.size() * sizeof(float)) == 0);
+        QVERIFY(std::memcmp(dx.data(), dxRef.data(), dxRef.size() * sizeof(float)) == 0);
     }
 
     void errors_data() {
