@@ -32,6 +32,11 @@ const char* kSimulateHelp = R"(usage: deepfield-cli simulate --kind KIND --count
   --fwhm F            PSF FWHM in pixels, default 2
   --snr-min A --snr-max B      signal-to-noise range (log-uniform), default 20..150
   --anomaly-fraction F         anomaly set: share of oddballs, default 0.05
+  --clump-snr-min A --clump-snr-max B   clumps set: each clump's flux gives it a matched-filter S/N
+                               drawn log-uniformly in A..B in its image, default 5..50; B = 0: fluxes
+                               as a share of the galaxy's light instead (the sessions 1-2 set)
+  --clump-mask-level F         clumps set: the mask marks where the PSF-blurred clump exceeds F of its
+                               peak, default 0.5 (half maximum); 0: within max(2 sigma, 1 px) before the PSF
   --clump-min-snr S            clumps set: mask only clumps of matched-filter S/N >= S (default 0: all)
   --no-noise          noise-free images
   --out DIR           writes DIR/images/*.fits, DIR/<target>/*.fits and DIR/labels.csv
@@ -78,11 +83,18 @@ int runSimulate(Args& args) {
     o.snrMax = args.getDouble("snr-max", 150.0);
     o.anomalyFraction = args.getDouble("anomaly-fraction", 0.05);
     o.clumpMinSnr = args.getDouble("clump-min-snr", 0.0);
+    o.clumpSnrMin = args.getDouble("clump-snr-min", o.clumpSnrMin);
+    o.clumpSnrMax = args.getDouble("clump-snr-max", o.clumpSnrMax);
+    o.clumpMaskLevel = args.getDouble("clump-mask-level", o.clumpMaskLevel);
     o.noise = !args.flag("no-noise");
     const std::string out = args.get("out");
     args.finish();
     if (o.snrMin <= 0 || o.snrMax < o.snrMin) throw UsageError("--snr-min and --snr-max must satisfy 0 < min <= max");
     if (o.psf.fwhm < 0) throw UsageError("--fwhm must be ≥ 0");
+    if (o.clumpSnrMax != 0 && !(o.clumpSnrMin > 0 && o.clumpSnrMin <= o.clumpSnrMax))
+        throw UsageError("--clump-snr-min and --clump-snr-max must satisfy 0 < min <= max (or --clump-snr-max 0)");
+    if (o.clumpMaskLevel < 0 || o.clumpMaskLevel >= 1)
+        throw UsageError("--clump-mask-level must lie in [0, 1): a fraction of the clump's peak, 0 for the old disc");
     simulateGalaxy(o, 0);  // validates the bands before anything is written
 
     std::error_code ec;

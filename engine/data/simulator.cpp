@@ -231,12 +231,16 @@ Tensor mixBands(const ComponentPlanes& p, const std::vector<std::string>& bands,
     return out;
 }
 
-Tensor clumpMask(const GalaxyParams& g, int size, const std::vector<bool>& visible) {
+namespace {
+// Marks the pixel centres within radiusOf(clump) of each clump centre (clumps flagged false in
+// `visible` left out).
+template <class Radius>
+Tensor discMask(const GalaxyParams& g, int size, const std::vector<bool>& visible, Radius radiusOf) {
     Tensor mask({1, size, size});
     for (std::size_t k = 0; k < g.clumps.size(); ++k) {
         if (k < visible.size() && !visible[k]) continue;
         const Clump& c = g.clumps[k];
-        const double radius = std::max(2.0 * c.sigma, 1.0);
+        const double radius = radiusOf(c);
         const int i0 = std::max(0, int(std::floor(c.y - radius))), i1 = std::min(size - 1, int(std::ceil(c.y + radius)));
         const int j0 = std::max(0, int(std::floor(c.x - radius))), j1 = std::min(size - 1, int(std::ceil(c.x + radius)));
         for (int i = i0; i <= i1; ++i)
@@ -245,6 +249,26 @@ Tensor clumpMask(const GalaxyParams& g, int size, const std::vector<bool>& visib
                     mask[std::size_t(i) * size + j] = 1.0f;
     }
     return mask;
+}
+}  // namespace
+
+Tensor clumpMask(const GalaxyParams& g, int size, const std::vector<bool>& visible) {
+    return discMask(g, size, visible, [](const Clump& c) { return std::max(2.0 * c.sigma, 1.0); });
+}
+
+double clumpFootprintRadius(const Clump& c, double psfSigma, double level) {
+    if (!(level > 0.0 && level < 1.0))
+        throw InputError("clump mask level must lie between 0 and 1 (a fraction of the clump's peak), got " +
+                         std::to_string(level));
+    // The blurred clump is a Gaussian of variance s^2: it falls to `level` of its peak at s sqrt(2 ln(1/level)).
+    const double s = std::sqrt(c.sigma * c.sigma + psfSigma * psfSigma + 1.0 / 6.0);
+    return std::max(1.0, s * std::sqrt(2.0 * std::log(1.0 / level)));
+}
+
+Tensor clumpFootprintMask(const GalaxyParams& g, int size, double psfSigma, double level,
+                          const std::vector<bool>& visible) {
+    clumpFootprintRadius(Clump{}, psfSigma, level);  // validates the level even without clumps
+    return discMask(g, size, visible, [&](const Clump& c) { return clumpFootprintRadius(c, psfSigma, level); });
 }
 
 std::vector<double> clumpSnr(const GalaxyParams& g, const float* blurred, int size, double psfSigma,
@@ -376,6 +400,78 @@ void addHotPixels(Tensor& image, double peak, Rng& rng) {
     }
 }
 
+double psfSigmaOf(const PsfSpec& psf) {
+    return psf.type == PsfType::None ? 0.0 : psf.fwhm / (2.0 * std::sqrt(2.0 * std::log(2.0)));
+}
+
+// The noise-free, PSF-convolved image of `g` and the sum of squares of its reference band.
+double blurredReference(const GalaxyParams& g, int size, const std::vector<std::string>& bands,
+                        const ObservationSpec& obs, Tensor& blurred) {
+    blurred = mixBands(renderComponents(g, size), bands);
+    ObservationSpec clean = obs;
+    clean.noise = false;
+    Rng unused(0);
+    observe(blurred, clean, unused);
+    const int channels = blurred.dim(0);
+    const int ref = obs.referenceBand >= 0 && obs.referenceBand < channels ? obs.referenceBand : channels / 2;
+    const float* plane = blurred.data() + std::size_t(ref) * size * size;
+    double sumSq = 0.0;
+    for (int k = 0; k < size * size; ++k) sumSq += double(plane[k]) * plane[k];
+    return sumSq;
+}
+
+// Clumps set: gives each clump the flux at which its matched-filter S/N (clumpSnr's formula) is a
+// log-uniform draw in [snrMin, snrMax]. The noise level is the one the galaxy's smooth light and
+// obs.snr give; obs.snr is then raised so that observe() keeps exactly that noise with the clumps added.
+void setClumpFluxesBySnr(GalaxyParams& g, int size, const std::vector<std::string>& bands, ObservationSpec& obs,
+                         double snrMin, double snrMax, double zeroPoint, Rng& rng) {
+    if (g.clumps.empty()) return;
+    GalaxyParams bare = g;
+    bare.flux = g.flux * (1.0 - g.clumpFraction);
+    bare.clumpFraction = 0.0;
+    bare.clumps.clear();
+    Tensor blurred;
+    const double variance = blurredReference(bare, size, bands, obs, blurred) / (obs.snr * obs.snr);
+    const int channels = blurred.dim(0);
+    const int ref = obs.referenceBand >= 0 && obs.referenceBand < channels ? obs.referenceBand : channels / 2;
+    const float* plane = blurred.data() + std::size_t(ref) * size * size;
+    const double colour = bandColour(Component::Clumps, bands[std::size_t(ref)]), psfSigma = psfSigmaOf(obs.psf);
+    std::vector<double> snr, s2, smoothAt;
+    for (const Clump& c : g.clumps) {
+        snr.push_back(std::exp(uniform(rng, std::log(snrMin), std::log(snrMax))));
+        s2.push_back(c.sigma * c.sigma + psfSigma * psfSigma + 1.0 / 6.0);
+        const int i = std::clamp(int(std::lround(c.y)), 0, size - 1), j = std::clamp(int(std::lround(c.x)), 0, size - 1);
+        smoothAt.push_back(std::max(0.0, double(plane[std::size_t(i) * size + j])));
+    }
+    // S = F / sqrt(4 pi s^2 (v0 + F / (2 pi s^2))): the clump's own peak adds Poisson noise; solved for F.
+    // v0 = sky + the smooth light + the other clumps' light at the centre, which depends on their
+    // fluxes: a few fixed-point passes (overlapping clumps of the irregulars) settle it.
+    std::vector<double> others(g.clumps.size(), 0.0);
+    double total = 0.0;
+    for (int pass = 0; pass < 4; ++pass) {
+        total = 0.0;
+        for (std::size_t k = 0; k < g.clumps.size(); ++k) {
+            const double v0 = variance + smoothAt[k] + others[k], S = snr[k];
+            const double f = S * S + std::sqrt(std::pow(S, 4) + 4.0 * M_PI * s2[k] * S * S * v0);
+            g.clumps[k].flux = f / colour;
+            total += g.clumps[k].flux;
+        }
+        // The other clumps' blurred light at each centre (Gaussians of variance s^2, reference band).
+        for (std::size_t k = 0; k < g.clumps.size(); ++k) {
+            others[k] = 0.0;
+            for (std::size_t m = 0; m < g.clumps.size(); ++m) {
+                if (m == k) continue;
+                const double dx = g.clumps[m].x - g.clumps[k].x, dy = g.clumps[m].y - g.clumps[k].y;
+                others[k] += g.clumps[m].flux * colour / (2.0 * M_PI * s2[m]) * std::exp(-0.5 * (dx * dx + dy * dy) / s2[m]);
+            }
+        }
+    }
+    g.flux = bare.flux + total;
+    g.clumpFraction = total / g.flux;
+    g.mag = zeroPoint - 2.5 * std::log10(g.flux);
+    obs.snr = std::sqrt(blurredReference(g, size, bands, obs, blurred) / variance);
+}
+
 // Which clumps reach `minSnr` in the observed image (clumpSnr on the noise-free, PSF-convolved
 // reference band; the sky variance as observe() derives it from the galaxy's SNR). Adds the count
 // of visible clumps to the labels. Draws no random numbers, so the images do not change.
@@ -392,7 +488,7 @@ std::vector<bool> visibleClumps(const GalaxyParams& g, const Tensor& image, cons
     const float* plane = blurred.data() + std::size_t(ref) * size * size;
     double sumSq = 0.0;
     for (int k = 0; k < size * size; ++k) sumSq += double(plane[k]) * plane[k];
-    const double psfSigma = obs.psf.type == PsfType::None ? 0.0 : obs.psf.fwhm / (2.0 * std::sqrt(2.0 * std::log(2.0)));
+    const double psfSigma = psfSigmaOf(obs.psf);
     // Clump fluxes are r-band; the reference plane carries the clumps' colour in its band.
     GalaxyParams scaled = g;
     for (Clump& c : scaled.clumps) c.flux *= bandColour(Component::Clumps, bands[std::size_t(ref)]);
@@ -431,6 +527,12 @@ SimulatedGalaxy simulateGalaxy(const SimOptions& o, int index) {
     g = drawGalaxy(cls, size, o.zeroPoint, rng);
     if (o.kind == SimKind::Clumps && g.clumps.size() < 2)
         drawClumps(g, int(2 + rng.below(5)), uniform(rng, 0.08, 0.2), 0.6, 1.5, size / 64.0, rng);
+    if (o.kind == SimKind::Clumps && o.clumpSnrMax > 0.0) {
+        if (!(o.clumpSnrMin > 0.0 && o.clumpSnrMin <= o.clumpSnrMax))
+            throw InputError("simulate: the clump S/N range must satisfy 0 < min <= max (or max 0 for fluxes as a "
+                             "share of the galaxy's light), got " + num(o.clumpSnrMin) + ".." + num(o.clumpSnrMax));
+        setClumpFluxesBySnr(g, size, o.bands, obs, o.clumpSnrMin, o.clumpSnrMax, o.zeroPoint, rng);
+    }
     if (o.kind == SimKind::BulgeDisk) {
         g.bt = uniform(rng, 0.05, 0.95);
         g.bulgeRe = uniform(rng, 1.2, 4.0) * size / 64.0;
@@ -477,7 +579,9 @@ SimulatedGalaxy simulateGalaxy(const SimOptions& o, int index) {
         case SimKind::Clumps: {
             std::vector<bool> visible;
             if (o.clumpMinSnr > 0) visible = visibleClumps(g, out.image, o.bands, obs, o.clumpMinSnr, labels);
-            out.targets.emplace_back("mask", clumpMask(g, size, visible));
+            out.targets.emplace_back("mask", o.clumpMaskLevel > 0.0
+                                                 ? clumpFootprintMask(g, size, psfSigmaOf(o.psf), o.clumpMaskLevel, visible)
+                                                 : clumpMask(g, size, visible));
             observe(out.image, obs, rng);
             break;
         }

@@ -82,6 +82,13 @@ Tensor mixBands(const ComponentPlanes& planes, const std::vector<std::string>& b
 // `visible` (optional, one flag per clump) leaves out the clumps flagged false.
 Tensor clumpMask(const GalaxyParams& galaxy, int size, const std::vector<bool>& visible = {});
 
+// The observed footprint: 1 where the PSF-blurred clump exceeds `level` (0..1) of its own peak,
+// i.e. within s sqrt(2 ln(1/level)) of the centre, s^2 = sigma^2 + psfSigma^2 + 1/6 (at least 1 px).
+// level 0.5 marks the clump's half-maximum disc, what one would outline by eye. (1, H, W).
+double clumpFootprintRadius(const Clump& clump, double psfSigma, double level);
+Tensor clumpFootprintMask(const GalaxyParams& galaxy, int size, double psfSigma, double level,
+                          const std::vector<bool>& visible = {});
+
 // Matched-filter signal-to-noise of each clump in the observed image: flux / sqrt(4 pi s^2 var),
 // s^2 = sigma^2 + sigma_psf^2 + 1/6 (the PSF-convolved, pixel-integrated Gaussian), var = sky + read^2 + the noise-free
 // galaxy's counts at the clump centre (its own Poisson noise). `blurred` is the noise-free,
@@ -114,9 +121,17 @@ struct SimOptions {
     double readNoise = 5.0;
     double zeroPoint = 27.0;
     double anomalyFraction = 0.05;                 // anomaly set: share of oddballs
-    // Clumps set: mask only clumps whose matched-filter S/N (clumpSnr) reaches this; 0 masks all,
-    // including clumps lost in the noise, which no segmentation can find (a cap on Dice).
+    // Clumps set: mask only clumps whose matched-filter S/N (clumpSnr) reaches this; 0 masks all.
     double clumpMinSnr = 0.0;
+    // Clumps set, like a detection-limited clump catalogue: each clump's flux is set so that its
+    // matched-filter S/N in this image (clumpSnr, with its own Poisson noise) is log-uniform in
+    // [clumpSnrMin, clumpSnrMax]; the galaxy's smooth light and noise level stay as drawn.
+    // clumpSnrMax = 0: clump fluxes are a share of the galaxy's light (sessions 1-2: 45 % of the
+    // clumps then had S/N < 5, masked but not in the image).
+    double clumpSnrMin = 5.0, clumpSnrMax = 50.0;
+    // Clumps set: the mask is the observed footprint (clumpFootprintMask at this level of the
+    // blurred clump's peak); 0: the intrinsic disc of clumpMask (max(2 sigma, 1 px) before the PSF).
+    double clumpMaskLevel = 0.5;
     bool noise = true;
 };
 

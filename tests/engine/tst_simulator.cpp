@@ -158,7 +158,8 @@ private slots:
                 const int i = int(std::lround(c.y)), j = int(std::lround(c.x));
                 if (i >= 0 && i < 64 && j >= 0 && j < 64) QCOMPARE(mask[std::size_t(i) * 64 + j], 1.0f);
             }
-            // ... every masked pixel is near a clump, and most of the clump light lies in the mask.
+            // ... every masked pixel lies in a clump's observed footprint (the half maximum of the
+            // PSF-blurred clump, tst_clump_truth), and most of the clump light lies in the mask.
             Tensor clumpOnly = mixBands(renderComponents(s.params, 64), {"r"}, kClumps);
             double inside = 0, all = 0;
             for (int i = 0; i < 64; ++i)
@@ -167,7 +168,8 @@ private slots:
                     QVERIFY(m == 0.0f || m == 1.0f);
                     double nearest = 1e9;
                     for (const Clump& c : s.params.clumps)
-                        nearest = std::min(nearest, std::hypot(j - c.x, i - c.y) / std::max(2.0 * c.sigma, 1.0));
+                        nearest = std::min(nearest, std::hypot(j - c.x, i - c.y) /
+                                                        clumpFootprintRadius(c, 2.0 / 2.3548, 0.5));
                     if (m == 1.0f) QVERIFY(nearest <= 1.0 + 1e-9);
                     else QVERIFY(nearest > 1.0 - 1e-9);
                     all += clumpOnly[std::size_t(i) * 64 + j];
