@@ -4,8 +4,8 @@
 //   bulge-disk    U-Net regression of bulge and disk images, Pearson r of predicted vs true B/T
 //   blends        the central galaxy alone: MSE(output, truth) vs MSE(input, truth)
 //   deconvolution the sharp image: the same comparison
-// The suite runs a reduced version (the central 32×32 of 64×64 stamps, one band, a U-Net of depth 2
-// and 8 base filters, 256 galaxies, 8 epochs) with lower bars for clumps (Dice 0.55) and B/T (r 0.75)
+// The suite runs a reduced version (the central 32×32 of 64×64 stamps, one band (clumps: g,r,i), a U-Net of depth 2
+// and 8 base filters, 256 galaxies, 8 epochs) with lower bars for clumps (Dice 0.72) and B/T (r 0.75)
 // that a broken layer, loss or target still misses by far; MSE must be halved in both versions.
 // DEEPFIELD_FULL_RUN=1 runs the full-size version (64×64, bench U-Net) reported in the notes.
 #include <QtTest>
@@ -50,7 +50,9 @@ Pairs simulate(SimKind kind, int first, int count) {
     SimOptions o;
     o.kind = kind;
     o.size = scale().size;
-    o.bands = {"r"};
+    // Clumps in g, r, i as in docs/demonstrations.md (clumps are blue: g/i 2.0 against 0.73 for the
+    // disk); the regression sets in r.
+    o.bands = kind == SimKind::Clumps ? std::vector<std::string>{"g", "r", "i"} : std::vector<std::string>{"r"};
     o.seed = 42;
     const auto set = simulateGalaxies(o, first, count);
     Pairs p;
@@ -222,8 +224,10 @@ private slots:
         const auto m = computeMetrics({"dice", "iou", "pixel_accuracy"}, pred, test.y, 0.5f);
         qInfo("clumps: held-out dice %.3f, iou %.3f, pixel accuracy %.4f (foreground %.3f)", m.at("dice"), m.at("iou"),
               m.at("pixel_accuracy"), foreground);
-        // Reduced run: 0.55 (an untrained or broken network scores below 0.2); full run: the 0.8.
-        const double need = fullRun() ? 0.8 : 0.55;
+        // Reduced run: 0.72 (measured 0.781 in g,r,i; an untrained or broken network scores below 0.2,
+        // and the same run on the sessions 1-2 truth — clumps below the noise, mask before the PSF —
+        // 0.683); full run: the 0.8.
+        const double need = fullRun() ? 0.8 : 0.72;
         QVERIFY2(m.at("dice") >= need, qPrintable(QString::number(m.at("dice"))));
     }
 
