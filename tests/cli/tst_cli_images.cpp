@@ -45,6 +45,10 @@ private slots:
         QTest::newRow("kind") << QStringList{"--kind", "spirals", "--count", "2"} << "unknown simulation kind 'spirals'";
         QTest::newRow("band") << QStringList{"--kind", "morphology", "--count", "2", "--bands", "g,x"} << "unknown band 'x'";
         QTest::newRow("count") << QStringList{"--kind", "morphology", "--count", "0"} << "--count";
+        QTest::newRow("clump S/N range") << QStringList{"--kind", "clumps", "--count", "2", "--clump-snr-min", "60"}
+                                         << "--clump-snr-min and --clump-snr-max must satisfy 0 < min <= max";
+        QTest::newRow("clump mask level") << QStringList{"--kind", "clumps", "--count", "2", "--clump-mask-level", "1"}
+                                          << "--clump-mask-level must lie in [0, 1)";
     }
     void simulateRejectsBadInput() {
         QFETCH(QStringList, args);
