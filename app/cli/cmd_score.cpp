@@ -24,6 +24,11 @@ rank,filename,label,score.
   --statistic sum|chi2|peak   vae-latent: the summed squared residual (default), its mean divided by
                               the image's own noise² (σ = 1.4826·MAD of the residual), or the largest
                               |residual|/σ (isolated oddities: hot pixels, trails)
+  --statistic matched         vae-latent: the residual over a per-image noise model (sky + the
+                              galaxy's Poisson noise), smoothed to about the PSF and summed over bands:
+                              mean square of that matched-filter map (faint trails and arcs)
+  --statistic combined        vae-latent: max of the rank fractions of sum and matched within the
+                              scored folder (scores in (0, 1], relative to the folder)
 When labels.csv has an anomaly_type (or anomaly) column (as simulate --kind anomaly writes;
 'none' = normal), the ROC AUC of the scores for finding the oddballs is printed.
 )";

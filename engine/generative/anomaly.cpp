@@ -27,7 +27,9 @@ ResidualStatistic residualStatisticFromString(const std::string& name) {
     if (name == "sum") return ResidualStatistic::SummedSquared;
     if (name == "chi2") return ResidualStatistic::NoiseWeighted;
     if (name == "peak") return ResidualStatistic::Peak;
-    throw InputError("unknown residual statistic '" + name + "': use sum, chi2 or peak");
+    if (name == "matched") return ResidualStatistic::Matched;
+    if (name == "combined") return ResidualStatistic::Combined;
+    throw InputError("unknown residual statistic '" + name + "': use sum, chi2, peak, matched or combined");
 }
 
 const char* toString(ResidualStatistic statistic) {
@@ -35,6 +37,8 @@ const char* toString(ResidualStatistic statistic) {
         case ResidualStatistic::SummedSquared: return "sum";
         case ResidualStatistic::NoiseWeighted: return "chi2";
         case ResidualStatistic::Peak: return "peak";
+        case ResidualStatistic::Matched: return "matched";
+        case ResidualStatistic::Combined: return "combined";
     }
     return "sum";
 }
@@ -44,6 +48,70 @@ double median(std::vector<double>& v) {
     const auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
     std::nth_element(v.begin(), mid, v.end());
     return *mid;
+}
+
+double percentile(std::vector<double> v, double q) {
+    const auto k = v.begin() + std::ptrdiff_t(q * double(v.size() - 1));
+    std::nth_element(v.begin(), k, v.end());
+    return *k;
+}
+
+// Separable Gaussian smoothing of one (h, w) plane, mirrored at the edges (d c b a | a b c d).
+void smoothPlane(std::vector<double>& plane, int h, int w, double sigma) {
+    const int radius = int(std::ceil(4.0 * sigma));
+    std::vector<double> kernel(std::size_t(2 * radius + 1)), tmp(plane.size());
+    double total = 0.0;
+    for (int k = -radius; k <= radius; ++k) total += kernel[std::size_t(k + radius)] = std::exp(-0.5 * k * k / (sigma * sigma));
+    for (double& v : kernel) v /= total;
+    auto mirror = [](int i, int n) {
+        while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
+        return i;
+    };
+    for (int i = 0; i < h; ++i)
+        for (int j = 0; j < w; ++j) {
+            double s = 0.0;
+            for (int k = -radius; k <= radius; ++k) s += kernel[std::size_t(k + radius)] * plane[std::size_t(i) * w + mirror(j + k, w)];
+            tmp[std::size_t(i) * w + j] = s;
+        }
+    for (int i = 0; i < h; ++i)
+        for (int j = 0; j < w; ++j) {
+            double s = 0.0;
+            for (int k = -radius; k <= radius; ++k) s += kernel[std::size_t(k + radius)] * tmp[std::size_t(mirror(i + k, h)) * w + j];
+            plane[std::size_t(i) * w + j] = s;
+        }
+}
+
+// See ResidualStatistic::Matched. x, fit: (C, H, W).
+double matchedScore(const float* x, const float* fit, int channels, int h, int w) {
+    const std::size_t n = std::size_t(channels) * h * w, plane = std::size_t(h) * w;
+    std::vector<double> r(n), f(fit, fit + n);
+    for (std::size_t i = 0; i < n; ++i) r[i] = double(x[i]) - fit[i];
+    const double faint = percentile(f, 0.5), bright = percentile(f, 0.9);
+    std::vector<double> absFaint, sqBright, fitBright;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (f[i] < faint) absFaint.push_back(std::abs(r[i]));
+        if (f[i] > bright) sqBright.push_back(r[i] * r[i]), fitBright.push_back(f[i]);
+    }
+    double s0 = absFaint.empty() ? 0.0 : std::pow(1.4826 * median(absFaint), 2);
+    s0 = std::max(s0, 1e-12);
+    // 0.455 = the median of χ² with one degree of freedom: median(r²) ≈ 0.455 σ².
+    double k = 0.0;
+    if (!sqBright.empty()) k = std::max(0.0, (median(sqBright) / 0.455 - s0) / std::max(median(fitBright), 1e-6));
+    std::vector<double> sum(plane, 0.0), z(plane);
+    for (int c = 0; c < channels; ++c) {
+        for (std::size_t p = 0; p < plane; ++p) {
+            const std::size_t i = std::size_t(c) * plane + p;
+            z[p] = r[i] / std::sqrt(s0 + k * std::max(f[i], 0.0));
+        }
+        smoothPlane(z, h, w, 0.7);
+        for (std::size_t p = 0; p < plane; ++p) sum[p] += z[p];
+    }
+    std::vector<double> a(plane);
+    for (std::size_t p = 0; p < plane; ++p) a[p] = std::abs(sum[p]);
+    const double scale = std::max(1.4826 * median(a), 1e-12);
+    double chi2 = 0.0;
+    for (double v : sum) chi2 += (v / scale) * (v / scale);
+    return chi2 / double(plane);
 }
 
 double residualScore(const float* x, const float* fit, std::size_t n, ResidualStatistic statistic) {
@@ -64,7 +132,19 @@ double residualScore(const float* x, const float* fit, std::size_t n, ResidualSt
 }
 }  // namespace
 
+double residualStatistic(const Tensor& x, const Tensor& fit, ResidualStatistic statistic) {
+    if (x.rank() != 3 || x.shape() != fit.shape())
+        throw ShapeError("residual statistic: image and fit must be (C, H, W) of one shape, not " + toString(x.shape()) +
+                         " and " + toString(fit.shape()));
+    if (statistic == ResidualStatistic::Combined) throw InputError("the combined statistic ranks a whole set, not one image");
+    return statistic == ResidualStatistic::Matched ? matchedScore(x.data(), fit.data(), x.dim(0), x.dim(1), x.dim(2))
+                                                   : residualScore(x.data(), fit.data(), x.size(), statistic);
+}
+
 std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, ResidualStatistic statistic, int batchSize) {
+    if (statistic == ResidualStatistic::Combined)
+        return maxRankFraction({vaeResidualScores(model, data, ResidualStatistic::SummedSquared, batchSize),
+                                vaeResidualScores(model, data, ResidualStatistic::Matched, batchSize)});
     std::vector<double> scores;
     Tensor x, y;
     for (int s = 0; s < data.size(); s += batchSize) {
@@ -72,7 +152,11 @@ std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, Resi
         for (int i = s; i < std::min(data.size(), s + batchSize); ++i) idx.push_back(i);
         data.batch(idx, x, y);
         const Tensor& r = model.reconstruct(x);
-        for (int i = 0; i < x.batch(); ++i) scores.push_back(residualScore(x.sample(i), r.sample(i), x.sampleSize(), statistic));
+        if (x.rank() != 4) throw ShapeError("residual scores need images (N, C, H, W), not " + toString(x.shape()));
+        for (int i = 0; i < x.batch(); ++i)
+            scores.push_back(statistic == ResidualStatistic::Matched
+                                 ? matchedScore(x.sample(i), r.sample(i), x.dim(1), x.dim(2), x.dim(3))
+                                 : residualScore(x.sample(i), r.sample(i), x.sampleSize(), statistic));
     }
     return scores;
 }
@@ -90,6 +174,26 @@ std::vector<double> criticScores(Graph& critic, const Dataset& data, int batchSi
         for (int i = 0; i < out.batch(); ++i) scores.push_back(-double(out[std::size_t(i)]));
     }
     return scores;
+}
+
+std::vector<double> maxRankFraction(const std::vector<std::vector<double>>& statistics) {
+    if (statistics.empty()) return {};
+    const std::size_t n = statistics.front().size();
+    std::vector<double> out(n, 0.0);
+    for (const std::vector<double>& s : statistics) {
+        if (s.size() != n) throw InputError("maxRankFraction: the statistics differ in length");
+        std::vector<std::size_t> order(n);
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s[a] < s[b]; });
+        for (std::size_t i = 0; i < n;) {
+            std::size_t j = i;
+            while (j + 1 < n && s[order[j + 1]] == s[order[i]]) ++j;
+            const double fraction = (0.5 * double(i + j) + 1.0) / double(n);
+            for (std::size_t k = i; k <= j; ++k) out[order[k]] = std::max(out[order[k]], fraction);
+            i = j + 1;
+        }
+    }
+    return out;
 }
 
 std::vector<int> rankByScore(const std::vector<double>& scores) {

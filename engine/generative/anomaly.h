@@ -18,11 +18,22 @@ std::vector<double> vaeReconstructionScores(VaeModel& model, const Dataset& data
 // squared error grows with the image's noise (faint galaxies scaled to peak 1 are noisy), so
 // the other two divide r by the image's own noise σ = 1.4826·MAD(r), robust to the few pixels
 // an oddball adds: noise-weighted = mean (r/σ)² (≈ 1 for a perfect fit), peak = max |r|/σ.
-enum class ResidualStatistic { SummedSquared, NoiseWeighted, Peak };
-ResidualStatistic residualStatisticFromString(const std::string& name);  // sum, chi2, peak
+// Matched: r divided by a per-pixel noise model σ²(p) = s₀ + k·max(fit(p), 0) (sky plus the
+// galaxy's own Poisson noise, which dominates the bright centre; s₀ from the faint half of the
+// pixels, k from the brightest tenth, per image), smoothed with a Gaussian of about the PSF's
+// width (σ 0.7 px) and summed over bands, then mean (z/MAD(z))²: a matched filter for faint
+// extended features (trails, arcs) that per-pixel statistics bury in the noise.
+// Combined: max of the rank fractions of sum and matched within the scored set (scores are
+// relative to the set then: an image is unusual if either statistic ranks it high).
+enum class ResidualStatistic { SummedSquared, NoiseWeighted, Peak, Matched, Combined };
+ResidualStatistic residualStatisticFromString(const std::string& name);  // sum, chi2, peak, matched, combined
 const char* toString(ResidualStatistic statistic);
 std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, ResidualStatistic statistic,
                                       int batchSize = 128);
+// One image's statistic: x and fit (C, H, W) of the same shape; not for Combined (a set statistic).
+double residualStatistic(const Tensor& x, const Tensor& fit, ResidualStatistic statistic);
+// Per element max over statistics of rank/n (ties share their mid-rank): in (0, 1].
+std::vector<double> maxRankFraction(const std::vector<std::vector<double>>& statistics);
 // −critic(x) per image (inference mode).
 std::vector<double> criticScores(Graph& critic, const Dataset& data, int batchSize = 128);
 

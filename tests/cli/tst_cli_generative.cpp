@@ -70,8 +70,8 @@ private slots:
         QVERIFY(s[1].startsWith("1,") && s[48].startsWith("48,"));
         QVERIFY(s[1].split(',')[3].toDouble() >= s[48].split(',')[3].toDouble());
 
-        // Noise-weighted and peak statistics: the same images, other scores, still ranked.
-        for (const char* statistic : {"chi2", "peak"}) {
+        // Noise-weighted, peak, matched-filter and combined statistics: the same images, other scores, still ranked.
+        for (const char* statistic : {"chi2", "peak", "matched", "combined"}) {
             const QString other = tmp_.filePath(QString("scores-%1.csv").arg(statistic));
             r = runCli({"score", "--run", run, "--data", data_, "--out", other, "--statistic", statistic});
             QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -82,7 +82,7 @@ private slots:
             QVERIFY(o != s);
         }
         r = runCli({"score", "--run", run, "--data", data_, "--out", scores, "--statistic", "max"});
-        QVERIFY(r.code != 0 && r.err.contains("sum, chi2 or peak"));
+        QVERIFY(r.code != 0 && r.err.contains("sum, chi2, peak, matched or combined"));
 
         // Radial profile of the generated images against the training folder.
         const QString profile = tmp_.filePath("profile.csv");
