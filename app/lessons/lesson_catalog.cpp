@@ -225,13 +225,19 @@ VaeTrainSettings lessonVaeSettings() {
 }
 
 GanSetup lessonGanSetup() {
+    // A WGAN, as the lesson promises: its critic ranks the oddballs at ROC AUC 0.70 in ~20 s (the
+    // DCGAN's discriminator: 0.56 after 10 epochs). Clip 0.05 as in docs/demonstrations.md: with
+    // 0.01 the critic barely learns, with 0.2 it sees little but hot pixels.
     GanSetup s;
-    s.options.kind = GanKind::DCGAN;
-    s.options.epochs = 10;
+    s.options.kind = GanKind::WGAN;
+    s.options.epochs = 20;
     s.options.batchSize = 32;
     s.options.seed = 1;
-    s.options.sampleEvery = 10;
+    s.options.criticSteps = 5;
+    s.options.clipValue = 0.05f;
+    s.options.sampleEvery = 5;
     s.options.sampleCount = 16;
+    s.generatorLearningRate = s.criticLearningRate = 1e-4;  // RMSprop
     s.latent = 32;
     s.baseFilters = 16;
     return s;

@@ -46,7 +46,7 @@ Json lessonGalaxyZooSource(int size = 32);
 Json lessonBulgeDiskNetwork(const Shape& input);
 // Lesson 8: the VAE recipe of docs/demonstrations.md (2-D latent, β 0.5, KL warm-up 3, lr 0.002).
 VaeTrainSettings lessonVaeSettings();
-// Lesson 9: a short DCGAN with several snapshots of its samples.
+// Lesson 9: a short WGAN (clip 0.05, 5 critic steps) with several snapshots of its samples.
 GanSetup lessonGanSetup();
 
 }  // namespace deepfield::app

@@ -430,8 +430,8 @@ void LessonDemo::lesson8() {
          120000, tr("VAE training and encoding"));
 }
 
-// Lesson 9: a DCGAN trained in the Generate panel; its samples move toward the data's average
-// radial profile; its discriminator ranks the set's inserted oddballs above the normal galaxies.
+// Lesson 9: a WGAN trained in the Generate panel; its samples move toward the data's average
+// radial profile; its critic ranks the set's inserted oddballs above the normal galaxies.
 void LessonDemo::lesson9() {
     auto* gen = window_->findChild<GeneratePanel*>();
     if (!gen) return fail(tr("the Generate panel is missing"));
@@ -440,7 +440,7 @@ void LessonDemo::lesson9() {
     if (!data) return fail(tr("no data loaded"));
     gen->setSetup(lessonGanSetup(), 0, false);
     if (!gen->startTraining()) return fail(gen->statusText());
-    emit progressed(tr("Training the DCGAN…"));
+    emit progressed(tr("Training the WGAN…"));
     when([gen] { return !gen->session()->isRunning(); },
          [this, gen, data] {
              QTimer::singleShot(100, this, [this, gen, data] {
@@ -473,7 +473,7 @@ void LessonDemo::lesson9() {
                  record("oddballs", std::accumulate(odd.begin(), odd.end(), 0));
                  record("auc", rocAuc(scores, odd));
                  gen->tabs()->setCurrentIndex(gen->tabs()->count() - 1);
-                 say(tr("Anomalies: the discriminator ranks the %1 inserted oddballs above normal galaxies with ROC "
+                 say(tr("Anomalies: the WGAN critic ranks the %1 inserted oddballs above normal galaxies with ROC "
                         "AUC %2 (random order: 0.5).")
                          .arg(number("oddballs"))
                          .arg(number("auc"), 0, 'f', 3));

@@ -58,12 +58,14 @@ private slots:
         DEMO_RAN(s, 9);
         const LessonDemo* d = s.lessons->demo();
         QVERIFY(d->number("snapshots") >= 3);
-        // Measured 0.292 → 0.220 over 20 snapshots (10 epochs of 600 galaxies).
+        // WGAN (clip 0.05, 5 critic steps, 20 epochs of 600 galaxies): measured 0.292 → 0.192 over 16 snapshots.
         QVERIFY2(d->number("profile_last") < 0.85 * d->number("profile_first"),
                  qPrintable(QString("%1 -> %2").arg(d->number("profile_first")).arg(d->number("profile_last"))));
         QVERIFY(d->number("oddballs") >= 10);
-        // Measured 0.558 after this short run (docs/demonstrations.md: WGAN 0.673 after a long one).
-        QVERIFY2(d->number("auc") > 0.53, qPrintable(QString::number(d->number("auc"))));
+        // The WGAN critic: measured 0.705 (the same recipe in deepfield-cli, seeds 1–3: 0.705, 0.639, 0.693).
+        // Random order gives 0.5 ± 0.055 with 29 oddballs in 600, and the DCGAN discriminator this
+        // lesson used before reached 0.558: both fail this bar.
+        QVERIFY2(d->number("auc") >= 0.62, qPrintable(QString::number(d->number("auc"))));
     }
 };
 
