@@ -1,7 +1,5 @@
 #include "layers/conv2d.h"
 
-#include <omp.h>
-
 #include <algorithm>
 
 #include "core/error.h"
@@ -83,10 +81,10 @@ void Conv2D::reset(Rng& rng, const InitHint& hint) {
     if (useBias_) biasInit_.apply(bias_, fanIn, fanOut, rng, false);
 }
 
-float* Conv2D::columnsFor(const Tensor& x, int n, int thread) {
+const float* Conv2D::columnsFor(const Tensor& x, int n) const {
     const std::size_t colSize = static_cast<std::size_t>(geom_.patchSize()) * geom_.outPixels();
     if (cachedInput_ == x.data() && colCache_.batch() == x.batch()) return colCache_.data() + n * colSize;
-    float* col = scratch_[static_cast<std::size_t>(thread)].data();
+    float* col = threadScratch(0, colSize);
     im2col(x.sample(n), geom_, col);
     return col;
 }
@@ -102,10 +100,6 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     cachedInput_ = nullptr;
     if (cache) colCache_.resize({N, K, P});
     else if (mode == Mode::Training) colCache_ = Tensor();  // give the memory back when the batch outgrew it
-    const int threads = omp_get_max_threads();
-    scratch_.resize(static_cast<std::size_t>(threads));
-    if (!pointwise && !cache)
-        for (Tensor& s : scratch_) s.resize({K, P});
 
     const ConstMatrixMap W(kernel_.data(), F, K);
     const bool parallel = N > 1 && double(N) * F * K * P > kParallelMinFlops;  // one sample: no team to start
@@ -114,7 +108,7 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
         const float* col = x.sample(n);
         if (!pointwise) {
             float* buf = cache ? colCache_.data() + static_cast<std::size_t>(n) * K * P
-                               : scratch_[static_cast<std::size_t>(omp_get_thread_num())].data();
+                               : threadScratch(0, std::size_t(K) * P);
             im2col(x.sample(n), geom_, buf);
             col = buf;
         }
@@ -136,13 +130,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     const int N = x.batch();
     const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
     const bool pointwise = geom_.isPointwise();
-    const bool cached = cachedInput_ == x.data() && colCache_.batch() == N;
     grads_.prepare(N, wantParams ? std::size_t(F) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
-    scratch_.resize(static_cast<std::size_t>(omp_get_max_threads()));
-    if (wantParams && !pointwise && !cached)
-        for (Tensor& s : scratch_) s.resize({K, P});
-    dcol_.resize(pointwise || !dx ? 0 : scratch_.size());
-    for (Tensor& t : dcol_) t.resize({K, P});
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap W(kernel_.data(), F, K);
@@ -150,7 +138,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
         for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
             const ConstMat dY(dy.sample(n), F, P);
             if (wantParams) {
-                const float* col = pointwise ? x.sample(n) : columnsFor(x, n, omp_get_thread_num());
+                const float* col = pointwise ? x.sample(n) : columnsFor(x, n);
                 MatrixMap(grads_.kernel(c), F, K).noalias() += dY * ConstMat(col, K, P).transpose();
                 if (useBias_) VectorMap(grads_.bias(c), F) += dY.rowwise().sum();
             }
@@ -158,7 +146,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
             } else {
-                MatrixMap dC = dcol_[std::size_t(omp_get_thread_num())].matrix(K, P);
+                MatrixMap dC(threadScratch(1, std::size_t(K) * P), K, P);
                 dC.noalias() = W.transpose() * dY;
                 col2im(dC.data(), geom_, dx->sample(n));
             }

@@ -1,7 +1,5 @@
 #include "layers/conv2d_transpose.h"
 
-#include <omp.h>
-
 #include <algorithm>
 
 #include "core/error.h"
@@ -138,10 +136,6 @@ void Conv2DTranspose::forward(const Tensor& x, Tensor& y, Mode) {
     const int outPlane = geom_.height * geom_.width;
     y.resize({N, F, geom_.height, geom_.width});
     const bool pointwise = geom_.isPointwise();
-    const int threads = omp_get_max_threads();
-    scratch_.resize(static_cast<std::size_t>(threads));
-    if (!pointwise)
-        for (Tensor& s : scratch_) s.resize({K, P});
 
     const ConstMatrixMap Wt(kernel_.data(), C, K);
     const bool parallel = double(N) * C * K * P > kParallelMinFlops;
@@ -152,7 +146,7 @@ void Conv2DTranspose::forward(const Tensor& x, Tensor& y, Mode) {
         if (pointwise) {
             Mat(out, F, P).noalias() = Wt.transpose() * X;
         } else {
-            float* col = scratch_[static_cast<std::size_t>(omp_get_thread_num())].data();
+            float* col = threadScratch(0, std::size_t(K) * P);
             Mat(col, K, P).noalias() = Wt.transpose() * X;
             col2im(col, geom_, out);
         }
@@ -171,9 +165,6 @@ void Conv2DTranspose::backward(const Tensor& x, const Tensor&, const Tensor& dy,
     const int outPlane = geom_.height * geom_.width;
     const bool pointwise = geom_.isPointwise();
     grads_.prepare(N, wantParams ? std::size_t(C) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
-    scratch_.resize(static_cast<std::size_t>(omp_get_max_threads()));
-    if (!pointwise)
-        for (Tensor& s : scratch_) s.resize({K, P});
     if (dx) dx->resizeLike(x);
 
     const ConstMatrixMap Wt(kernel_.data(), C, K);
@@ -183,7 +174,7 @@ void Conv2DTranspose::backward(const Tensor& x, const Tensor&, const Tensor& dy,
             if (wantParams && useBias_) VectorMap(grads_.bias(c), F) += ConstMat(d, F, outPlane).rowwise().sum();
             const float* col = d;  // pointwise: dy itself is (F, H·W)
             if (!pointwise) {
-                float* buf = scratch_[static_cast<std::size_t>(omp_get_thread_num())].data();
+                float* buf = threadScratch(0, std::size_t(K) * P);
                 im2col(d, geom_, buf);
                 col = buf;
             }

@@ -54,7 +54,6 @@ private:
 
     WindowGeometry geom_;
     bool parameterGradients_ = true;
-    std::vector<Tensor> scratch_;         // per thread: (filters·kh·kw, H·W)
     ChunkedGradients grads_;              // per chunk of samples: dW (C, filters·kh·kw), db (filters)
 };
 

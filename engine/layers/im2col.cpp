@@ -160,6 +160,13 @@ void col2im(const float* col, const WindowGeometry& g, float* dx) {
     }
 }
 
+float* threadScratch(int slot, std::size_t floats) {
+    static thread_local std::vector<float> buffers[2];
+    std::vector<float>& b = buffers[slot];
+    if (b.size() < floats) b.resize(floats);
+    return b.data();
+}
+
 void ChunkedGradients::prepare(int samples, std::size_t kernelSize, std::size_t biasSize) {
     samples_ = samples;
     // One chunk per thread: the chunk boundaries fix the summation order, and with it the
