@@ -133,6 +133,35 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     grads_.prepare(N, wantParams ? std::size_t(F) * K : 0, wantParams && useBias_ ? std::size_t(F) : 0);
     if (dx) dx->resizeLike(x);
 
+    // ∂L/∂x of a stride-1 convolution is itself a convolution: dy correlated with the kernel flipped
+    // in space and with channels in and out swapped, i.e. dx (C, H·W) = W' (C, F·kh·kw) · im2col(dy).
+    // That moves F·kh·kw rows per pixel instead of making C·kh·kw rows of ∂L/∂col and scattering
+    // them back (col2im), so it wins when the layer narrows (C > F: a U-Net decoder after the
+    // concatenation). Rounding differs from the col2im path (sums in another order).
+    const int C = geom_.channels;
+    const bool flippedPath = dx && !pointwise && sh_ == 1 && sw_ == 1 && C > F && geom_.padTop < kh_ &&
+                             geom_.padLeft < kw_;
+    WindowGeometry gd;  // the window over dy (F, Ho, Wo) whose output is dx's (H, W)
+    int Kd = 0;
+    if (flippedPath) {
+        gd = geom_;
+        gd.channels = F;
+        gd.height = geom_.outH;
+        gd.width = geom_.outW;
+        gd.padTop = kh_ - 1 - geom_.padTop;
+        gd.padLeft = kw_ - 1 - geom_.padLeft;
+        gd.outH = geom_.height;
+        gd.outW = geom_.width;
+        Kd = gd.patchSize();
+        flipped_.resize({C, Kd});
+        for (int f = 0; f < F; ++f)
+            for (int c = 0; c < C; ++c)
+                for (int i = 0; i < kh_; ++i)
+                    for (int j = 0; j < kw_; ++j)
+                        flipped_[std::size_t(c) * Kd + (f * kh_ + i) * kw_ + j] =
+                            kernel_[((std::size_t(f) * C + c) * kh_ + (kh_ - 1 - i)) * kw_ + (kw_ - 1 - j)];
+    }
+
     const ConstMatrixMap W(kernel_.data(), F, K);
     grads_.run(N > 1 && double(N) * F * K * P > kParallelMinFlops, [&](int c) {
         for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
@@ -145,6 +174,11 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
             if (!dx) continue;
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
+            } else if (flippedPath) {
+                const int pixels = gd.outPixels();
+                float* colD = threadScratch(1, std::size_t(Kd) * pixels);
+                im2col(dy.sample(n), gd, colD);
+                Mat(dx->sample(n), C, pixels).noalias() = flipped_.matrix(C, Kd) * ConstMat(colD, Kd, pixels);
             } else {
                 MatrixMap dC(threadScratch(1, std::size_t(K) * P), K, P);
                 dC.noalias() = W.transpose() * dY;

@@ -58,6 +58,7 @@ private:
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
     bool parameterGradients_ = true;
     ChunkedGradients grads_;              // per chunk of samples: dW (filters, C·kh·kw), db (filters)
+    Tensor flipped_;                      // backward of a narrowing stride-1 layer: (C, filters·kh·kw)
 };
 
 }  // namespace deepfield

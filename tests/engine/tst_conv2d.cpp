@@ -102,6 +102,19 @@ private slots:
         QTest::newRow("kernel wider than image") << R"({"filters":2,"kernel_size":5})" << QList<int>{2, 1, 3, 3};
         QTest::newRow("batch 5 (uneven thread chunks)") << R"({"filters":2,"kernel_size":3})"
                                                         << QList<int>{5, 2, 4, 4};
+        // More channels in than filters at stride 1: the input gradient is a convolution of dy
+        // with the flipped kernel instead of col2im.
+        QTest::newRow("narrowing 3x3 same") << R"({"filters":2,"kernel_size":3})" << QList<int>{3, 5, 6, 5};
+        QTest::newRow("narrowing 3x3 valid") << R"({"filters":1,"kernel_size":3,"padding":"valid"})"
+                                             << QList<int>{2, 3, 6, 5};
+        QTest::newRow("narrowing 4x4 same (pad 1 before, 2 after)") << R"({"filters":2,"kernel_size":4})"
+                                                                    << QList<int>{2, 3, 7, 6};
+        QTest::newRow("narrowing 3x5 pad [2,0]") << R"({"filters":1,"kernel_size":[3,5],"padding":[2,0]})"
+                                                 << QList<int>{2, 2, 4, 6};
+        QTest::newRow("narrowing pad 3 > kernel - 1") << R"({"filters":1,"kernel_size":3,"padding":3})"
+                                                      << QList<int>{2, 2, 4, 4};
+        QTest::newRow("narrowing no bias") << R"({"filters":2,"kernel_size":3,"use_bias":false})"
+                                           << QList<int>{2, 4, 4, 5};
     }
     void gradients() {
         QFETCH(QString, config);
