@@ -321,9 +321,10 @@ DataPanel::DataPanel(QWidget* parent)
     auto* sf = new QFormLayout(simForm);
     sf->setRowWrapPolicy(QFormLayout::WrapLongRows);
     simKind_ = new QComboBox(simForm);
-    simKind_->addItems({"morphology", "clumps", "bulge-disk", "blends", "deconvolution"});
+    simKind_->addItems({"morphology", "clumps", "bulge-disk", "blends", "deconvolution", "anomaly"});
     simKind_->setToolTip(tr("What the galaxies show: classes (morphology), star-forming clumps, bulge + disk, "
-                            "blended neighbours, or a sharp image behind a broad PSF (deconvolution)"));
+                            "blended neighbours, a sharp image behind a broad PSF (deconvolution), or normal galaxies with "
+                            "a few oddballs: rings, arcs, trails, hot pixels (anomaly)"));
     simTarget_ = new QComboBox(simForm);
     simTarget_->addItem(tr("class label"), "class");
     for (const cli::ImageTargetKind& k : cli::imageTargetKinds())

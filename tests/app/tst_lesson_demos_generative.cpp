@@ -3,6 +3,7 @@
 // the numbers the panels show.
 #include <QtTest>
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <cmath>
 
@@ -66,6 +67,12 @@ private slots:
         // Random order gives 0.5 ± 0.055 with 29 oddballs in 600, and the DCGAN discriminator this
         // lesson used before reached 0.558: both fail this bar.
         QVERIFY2(d->number("auc") >= 0.62, qPrintable(QString::number(d->number("auc"))));
+        // The Data panel's form shows the lesson's kind of galaxies, so pressing Load again keeps the oddballs.
+        QComboBox* kind = nullptr;
+        for (QComboBox* box : s.window.dataPanel()->findChildren<QComboBox*>())
+            if (box->findText("deconvolution") >= 0) kind = box;
+        QVERIFY(kind);
+        QCOMPARE(kind->currentText(), QString("anomaly"));
     }
 };
 
