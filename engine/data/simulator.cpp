@@ -337,21 +337,44 @@ void describe(const GalaxyParams& g, std::vector<std::pair<std::string, std::str
 }
 
 // Oddballs of the anomaly set: features added to the galaxy's planes or its observed image.
+//
+// A ring galaxy. Real ones (collisional rings like the Cartwheel, Hoag-type objects, outer resonance
+// rings) show the ring detached from the body by a darker gap: a collision's expanding density wave
+// sweeps the disk's gas and stars outwards into a ring at ~2.5-4 disk scale lengths (several Re around
+// an elliptical core), leaving the disk inside it depleted. So the ring is drawn beyond most of the
+// galaxy's light, and the disk (with its clumps) between the core and the ring is dimmed by 60-90 %.
+// It is star-forming, hence blue: the extra plane is mixed with the clumps' colours. Its flux (30-60 %
+// of the galaxy's) is what it was when rings sat inside the light at 1.3-2 Re, where they read as an
+// ordinary change of the light profile.
 void addRing(GalaxyParams& g, ComponentPlanes& p, Rng& rng) {
     const int size = p.size;
-    const double radius = std::max(g.diskRe, g.bulgeRe) * uniform(rng, 1.3, 2.0), width = uniform(rng, 0.8, 1.6);
+    const bool hasDisk = g.bt < 1.0;
+    const double width = uniform(rng, 0.8, 1.6);
+    double radius = hasDisk ? g.diskRe * uniform(rng, 1.5, 2.4) : g.bulgeRe * uniform(rng, 3.0, 4.5);
+    // Clear of the core by a few ring widths, and inside the stamp.
+    radius = std::min(std::max(radius, 3.0 * width + 1.0), 0.42 * size - 1.5 * width);
     const double flux = g.flux * uniform(rng, 0.3, 0.6), q = std::max(0.5, g.q);
+    const double depth = uniform(rng, 0.6, 0.9), core = std::max(0.3 * radius, 1.5 * g.bulgeRe);
     const double c = std::cos(g.pa), s = std::sin(g.pa);
     double total = 0.0;
     std::vector<float> ring(p.extra.size(), 0.0f);
     for (int i = 0; i < size; ++i)
         for (int j = 0; j < size; ++j) {
             const double dx = j - g.x0, dy = i - g.y0;
-            const double xp = dx * c + dy * s, yp = (-dx * s + dy * c) / q;
-            const double d = std::sqrt(xp * xp + yp * yp) - radius;
+            const double xp = dx * c + dy * s, yp = -dx * s + dy * c;
+            const double d = std::sqrt(xp * xp + yp * yp / (q * q)) - radius;
             const double v = std::exp(-0.5 * d * d / (width * width));
             ring[std::size_t(i) * size + j] = float(v);
             total += v;
+            if (hasDisk) {
+                // The swept disk: depleted from just outside the core to the ring's inner edge.
+                const double rd = std::sqrt(xp * xp + yp * yp / (g.q * g.q));
+                const double inside = 1.0 / (1.0 + std::exp(-(rd - core) / 0.5)) *
+                                      1.0 / (1.0 + std::exp(-(radius - width - rd) / 0.5));
+                const std::size_t k = std::size_t(i) * size + j;
+                p.disk[k] *= float(1.0 - depth * inside);
+                p.clumps[k] *= float(1.0 - depth * inside);  // its star-forming knots were swept too
+            }
         }
     for (std::size_t k = 0; k < ring.size(); ++k) p.extra[k] += float(ring[k] * flux / std::max(total, 1e-12));
 }
