@@ -81,6 +81,14 @@ GeneratePanel::GeneratePanel(DatasetSource data, QWidget* parent)
         anomalies_->setScores(*rankResult_, rankImages_, rankWhat_);
     });
     connect(anomalies_, &AnomalyView::scoreRequested, this, &GeneratePanel::rankDataset);
+    connect(anomalies_->sourceChoice(), &QComboBox::currentIndexChanged, this, &GeneratePanel::updateStatisticChoice);
+    updateStatisticChoice();
+}
+
+void GeneratePanel::updateStatisticChoice() {
+    // Residual statistics apply to a VAE; a critic's score is used as it is.
+    const int i = anomalies_->sourceChoice()->currentIndex();
+    anomalies_->statisticChoice()->setEnabled(i >= 0 && i < int(scorers_.size()) && scorers_[std::size_t(i)]->vae);
 }
 
 GeneratePanel::~GeneratePanel() {
@@ -394,6 +402,7 @@ void GeneratePanel::addScorer(std::shared_ptr<Scorer> scorer) {
     scorers_.push_back(scorer);
     anomalies_->sourceChoice()->addItem(scorer->name);
     anomalies_->sourceChoice()->setCurrentIndex(int(scorers_.size()) - 1);
+    updateStatisticChoice();
 }
 
 std::shared_ptr<Graph> GeneratePanel::scoringCritic() const {
@@ -441,24 +450,42 @@ bool GeneratePanel::rankDataset() {
         return false;
     }
     rankImages_ = images;
-    rankWhat_ = critic ? tr("−critic score") : tr("VAE reconstruction error");
+    const ResidualStatistic statistic = anomalies_->statistic();
+    rankWhat_ = critic ? tr("−critic score")
+                       : tr("VAE reconstruction error (%1)").arg(QString::fromLatin1(toString(statistic)));
     rankResult_ = std::make_shared<std::vector<double>>();
     auto result = rankResult_;
     anomalies_->scoreButton()->setEnabled(false);
-    rankTask_->start(tr("Ranking"), [critic, vae, images, result](const BackgroundTask::Progress& progress,
-                                                                 const std::atomic<bool>& cancel) -> QString {
+    rankTask_->start(tr("Ranking"), [critic, vae, images, result, statistic](const BackgroundTask::Progress& progress,
+                                                                            const std::atomic<bool>& cancel) -> QString {
         const auto scaled =
             std::make_shared<ScaledDataset>(images, critic ? ScaleRange::Symmetric : ScaleRange::Unit);
+        const bool combined = !critic && statistic == ResidualStatistic::Combined;
+        // Combined ranks within the whole set: its two statistics are gathered chunk by chunk first.
+        std::vector<double> sums, matched;
         const int n = scaled->size(), chunk = 128;
         for (int start = 0; start < n; start += chunk) {
             if (cancel) return QString();
             std::vector<int> idx;
             for (int k = start; k < std::min(n, start + chunk); ++k) idx.push_back(k);
             SubsetDataset part(scaled, idx);
-            const std::vector<double> s = critic ? criticScores(*critic, part) : vaeReconstructionScores(*vae, part);
+            if (combined) {
+                const auto a = vaeResidualScores(*vae, part, ResidualStatistic::SummedSquared);
+                const auto b = vaeResidualScores(*vae, part, ResidualStatistic::Matched);
+                sums.insert(sums.end(), a.begin(), a.end());
+                matched.insert(matched.end(), b.begin(), b.end());
+                progress(int(sums.size()), n);
+                continue;
+            }
+            // sum as `deepfield-cli score` computes it (the VAE's own reconstruction loss).
+            const std::vector<double> s = critic ? criticScores(*critic, part)
+                                          : statistic == ResidualStatistic::SummedSquared
+                                              ? vaeReconstructionScores(*vae, part)
+                                              : vaeResidualScores(*vae, part, statistic);
             result->insert(result->end(), s.begin(), s.end());
             progress(int(result->size()), n);
         }
+        if (combined) *result = maxRankFraction({sums, matched});
         return QString();
     });
     return true;

@@ -76,6 +76,7 @@ private:
     void showSnapshot(int index);
     void updateButtons();
     void addScorer(std::shared_ptr<Scorer> scorer);
+    void updateStatisticChoice();
     void openRunDialog();
     std::shared_ptr<const Dataset> imagesFor(const Shape& modelShape, QString* error) const;
 

@@ -79,6 +79,7 @@ private slots:
     void curvesMoveWithinEpochsAndTheUiKeepsUp();
     void startWithoutImagesSaysWhy();
     void opensACliRun();
+    void ranksAVaeRunByTheChosenStatistic();
 };
 
 void TestGeneratePanel::gridUpdatesDuringTrainingAndSnapshotsGoBack_data() {
@@ -325,6 +326,79 @@ void TestGeneratePanel::opensACliRun() {
     panel.waitForRanking();
     QTRY_COMPARE_WITH_TIMEOUT(int(panel.anomalies()->scores().size()), 48, 10000);
     QCOMPARE(panel.anomalies()->scores(), criticScores(pair.second, ScaledDataset(data, ScaleRange::Symmetric)));
+    QVERIFY(!panel.anomalies()->statisticChoice()->isEnabled());  // a critic has no residual statistic
+}
+
+// A `deepfield-cli train --model vae-latent` run: the statistic chosen in the combo box (default
+// combined) is the one the ranking uses, equal to the engine's scores for it; 150 images so that
+// combined, a rank within the whole set, spans the panel's chunks of 128.
+void TestGeneratePanel::ranksAVaeRunByTheChosenStatistic() {
+    QTemporaryDir dir;
+    const std::string run = dir.filePath("run-vae").toStdString();
+    std::filesystem::create_directories(run);
+    GenerativeTemplateOptions to;
+    to.imageShape = {1, 16, 16};
+    to.latent = 4;
+    to.baseFilters = 4;
+    GraphPair pair = makeGenerativeTemplate("vae-latent", to);
+    pair.first.build();
+    pair.second.build();
+    pair.first.reset(3);
+    pair.second.reset(4);
+    const Json model{{"format", "deepfield-graph"},
+                     {"generative", Json{{"kind", "vae-latent"}, {"first", pair.first.toJson()}, {"second", pair.second.toJson()}}},
+                     {"preprocessing", Json{{"input", "image_folder"}, {"input_shape", Shape{1, 16, 16}}}},
+                     {"training", Json::object()}};
+    writeFileAtomically(run + "/model.json", model.dump(2));
+    pair.first.saveWeights(run + "/first.safetensors");
+    pair.second.saveWeights(run + "/second.safetensors");
+
+    SimOptions o;
+    o.kind = SimKind::Anomaly;
+    o.size = 16;
+    o.bands = {"r"};
+    o.seed = 12;
+    o.anomalyFraction = 0.3;
+    const auto galaxies = simulateGalaxies(o, 0, 150);
+    Tensor x({150, 1, 16, 16}), y({150, 1});
+    for (int i = 0; i < 150; ++i) std::copy_n(galaxies[std::size_t(i)].image.data(), 256, x.sample(i));
+    const std::shared_ptr<const Dataset> data = std::make_shared<TensorDataset>(std::move(x), std::move(y));
+
+    GeneratePanel panel([data] { return data; });
+    QComboBox* statistic = panel.anomalies()->statisticChoice();
+    QVERIFY(!statistic->isEnabled());  // nothing to score with yet
+    QVERIFY2(panel.openRun(QString::fromStdString(run)), qPrintable(panel.statusText()));
+    QVERIFY(statistic->isEnabled());
+    QCOMPARE(statistic->currentText(), QString("combined"));
+    QCOMPARE(statistic->count(), 5);
+    for (int k = 0; k < statistic->count(); ++k)
+        QVERIFY(statistic->itemData(k, Qt::ToolTipRole).toString().size() > 20);
+
+    VaeModel vae(pair.first.clone(), pair.second.clone());
+    vae.build();
+    const ScaledDataset scaled(data, ScaleRange::Unit);
+    std::vector<std::vector<double>> seen;
+    for (const char* name : {"combined", "sum", "chi2", "peak", "matched"}) {
+        statistic->setCurrentIndex(statistic->findText(name));
+        QVERIFY(panel.rankDataset());
+        panel.waitForRanking();
+        QTRY_COMPARE_WITH_TIMEOUT(int(panel.anomalies()->scores().size()), 150, 10000);
+        const ResidualStatistic which = residualStatisticFromString(name);
+        const std::vector<double> expected = which == ResidualStatistic::SummedSquared
+                                                 ? vaeReconstructionScores(vae, scaled)
+                                                 : vaeResidualScores(vae, scaled, which);
+        QCOMPARE(panel.anomalies()->scores(), expected);
+        for (const auto& other : seen) QVERIFY2(other != expected, name);  // each statistic ranks differently
+        seen.push_back(expected);
+        const auto& order = panel.anomalies()->order();
+        for (std::size_t i = 1; i < order.size(); ++i)
+            QVERIFY(expected[std::size_t(order[i - 1])] >= expected[std::size_t(order[i])]);
+    }
+    // To look at it: DEEPFIELD_SCREENSHOT_DIR=dir saves the Anomalies tab as anomalies-vae.png.
+    if (qEnvironmentVariableIsSet("DEEPFIELD_SCREENSHOT_DIR")) {
+        panel.resize(1200, 800);
+        QVERIFY(panel.grab().save(qEnvironmentVariable("DEEPFIELD_SCREENSHOT_DIR") + "/anomalies-vae.png"));
+    }
 }
 
 QTEST_MAIN(TestGeneratePanel)

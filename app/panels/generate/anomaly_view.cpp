@@ -26,8 +26,28 @@ AnomalyView::AnomalyView(QWidget* parent) : QWidget(parent) {
     source_->setToolTip(tr("Which model scores the images"));
     scoreButton_ = new QPushButton(tr("Rank dataset"));
     scoreButton_->setToolTip(tr("Score every image of the Data panel's dataset (in the background)"));
+    statistic_ = new QComboBox;
+    statistic_->setToolTip(tr("How a VAE's residual x − decode(μ(x)) becomes one score (a critic scores directly)"));
+    // Item data: the engine's name (residualStatisticFromString); tooltips say what each one sees.
+    const std::pair<const char*, QString> statistics[] = {
+        {"sum", tr("Summed squared residual: grows with everything the VAE cannot rebuild, noise included")},
+        {"chi2", tr("Mean squared residual over the image's own noise (1.4826·MAD): fair between faint and bright "
+                    "images")},
+        {"peak", tr("Largest |residual| over the image's noise: single pixels (hot pixels, cosmic rays)")},
+        {"matched", tr("Residual over a sky + Poisson noise model, smoothed to the PSF and summed over bands: faint "
+                       "extended light (trails, arcs, rings)")},
+        {"combined", tr("Max of the rank fractions of sum and matched within the ranked set: unusual if either "
+                        "ranks it high (best on the simulated anomaly set)")},
+    };
+    for (const auto& [name, tip] : statistics) {
+        statistic_->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
+        statistic_->setItemData(statistic_->count() - 1, tip, Qt::ToolTipRole);
+    }
+    statistic_->setCurrentIndex(statistic_->findData(QStringLiteral("combined")));
     top->addWidget(new QLabel(tr("Score by")));
     top->addWidget(source_, 1);
+    top->addWidget(new QLabel(tr("Statistic")));
+    top->addWidget(statistic_);
     top->addWidget(scoreButton_);
     layout->addLayout(top);
     status_ = new QLabel(tr("Train a WGAN here or open a run, then rank the dataset."));
@@ -77,6 +97,10 @@ AnomalyView::AnomalyView(QWidget* parent) : QWidget(parent) {
 }
 
 void AnomalyView::setStatus(const QString& text) { status_->setText(text); }
+
+ResidualStatistic AnomalyView::statistic() const {
+    return residualStatisticFromString(statistic_->currentData().toString().toStdString());
+}
 
 void AnomalyView::clear() {
     scores_.clear();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "generative/anomaly.h"
 
 class QLabel;
 class QSlider;
@@ -45,6 +46,10 @@ public:
     QSlider* thresholdSlider() const { return slider_; }
     QPushButton* scoreButton() const { return scoreButton_; }
     QComboBox* sourceChoice() const { return source_; }
+    // The residual statistic a VAE ranks by (sum, chi2, peak, matched, combined; default combined,
+    // the best on the anomaly set); disabled for critics.
+    QComboBox* statisticChoice() const { return statistic_; }
+    ResidualStatistic statistic() const;
     static constexpr int kMaxShown = 60;
 
 signals:
@@ -56,6 +61,7 @@ private:
     void onThresholdMoved();
 
     QComboBox* source_;
+    QComboBox* statistic_;
     QPushButton* scoreButton_;
     QLabel* status_;
     QSlider* slider_;
