@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/error.h"
@@ -101,7 +102,50 @@ void validColumns(const WindowGeometry& g, int j, int& lo, int& hi) {
 }
 }  // namespace
 
+namespace {
+// im2col of a stride-1 window whose output rows are as wide as the image ("same" padding): for one
+// kernel tap (i, j) the valid output rows read consecutive image rows shifted by j − padLeft, so the
+// whole block is one copy, then the columns the shift pushed off the image are zeroed. Small maps
+// (16×16, 8×8) otherwise pay a fill, a memcpy call and a fill per row of 8–16 values.
+void im2colSameWidth(const float* x, const WindowGeometry& g, float* col) {
+    const int P = g.outPixels(), W = g.width;
+    const long plane = long(g.height) * W;
+    for (int c = 0; c < g.channels; ++c) {
+        const float* xc = x + c * plane;
+        for (int i = 0; i < g.kh; ++i) {
+            // Output rows whose image row oh − padTop + i lies inside the image.
+            const int oh0 = std::clamp(g.padTop - i, 0, g.outH);
+            const int oh1 = std::clamp(g.height + g.padTop - i, oh0, g.outH);
+            for (int j = 0; j < g.kw; ++j) {
+                float* row = col + static_cast<std::size_t>((c * g.kh + i) * g.kw + j) * P;
+                const int shift = j - g.padLeft;
+                std::fill(row, row + oh0 * W, 0.0f);
+                std::fill(row + oh1 * W, row + P, 0.0f);
+                if (oh1 <= oh0) continue;
+                // Source of output (oh0, 0) is image index (oh0 − padTop + i)·W + shift; clamp the
+                // block to the plane: what falls outside is an edge column, zeroed below anyway.
+                const long begin = long(oh0 - g.padTop + i) * W + shift, end = begin + long(oh1 - oh0) * W;
+                const long from = std::max(begin, 0L), to = std::min(end, plane);
+                float* d = row + oh0 * W;
+                if (to > from) std::memcpy(d + (from - begin), xc + from, sizeof(float) * std::size_t(to - from));
+                const int edge = std::min(std::abs(shift), W);
+                if (edge == 0) continue;
+                for (int oh = oh0; oh < oh1; ++oh) {
+                    float* r = row + oh * W;
+                    if (shift < 0) std::fill(r, r + edge, 0.0f);
+                    else std::fill(r + W - edge, r + W, 0.0f);
+                }
+            }
+        }
+    }
+}
+}  // namespace
+
 void im2col(const float* x, const WindowGeometry& g, float* col) {
+    if (g.sh == 1 && g.sw == 1 && g.outW == g.width) {
+        im2colSameWidth(x, g, col);
+        return;
+    }
     const int P = g.outPixels();
     for (int c = 0; c < g.channels; ++c) {
         const float* plane = x + static_cast<std::size_t>(c) * g.height * g.width;

@@ -113,6 +113,8 @@ private slots:
                                                  << QList<int>{2, 2, 4, 6};
         QTest::newRow("narrowing pad 3 > kernel - 1") << R"({"filters":1,"kernel_size":3,"padding":3})"
                                                       << QList<int>{2, 2, 4, 4};
+        QTest::newRow("5x5 same on 2x3 (taps beyond the image)") << R"({"filters":2,"kernel_size":5})"
+                                                                << QList<int>{2, 2, 2, 3};
         QTest::newRow("narrowing no bias") << R"({"filters":2,"kernel_size":3,"use_bias":false})"
                                            << QList<int>{2, 4, 4, 5};
     }
