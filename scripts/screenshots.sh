@@ -37,7 +37,8 @@ if want latent; then tests tst_latent_panel mainWindowHasTheLatentDock; fi
 if want generate; then
   studio --lesson 0 --screenshot "$shots/generate.png" --panel generate --train
   cli simulate --kind anomaly --count 800 --size 32 --bands r --seed 5 --anomaly-fraction 0.06 --out "$work/anomaly"
-  cli train --model vae-latent --data "$work/anomaly" --epochs 25 --latent 8 --base-filters 16 --out "$work/run-vae"
+  cli train --model vae-latent --data "$work/anomaly" --epochs 25 --latent 32 --base-filters 16 --beta 0.001 \
+    --kl-warmup 3 --lr 0.002 --out "$work/run-vae"  # the anomaly recipe of docs/demonstrations.md
   studio --lesson 0 --screenshot "$shots/generate-anomalies.png" --panel generate --run "$work/run-vae"
 fi
 if want i2i; then
