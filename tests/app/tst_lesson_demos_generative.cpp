@@ -32,9 +32,11 @@ private slots:
         Studio s;
         DEMO_RAN(s, 7);
         const LessonDemo* d = s.lessons->demo();
-        QVERIFY2(d->number("dice") > d->number("dice_trivial") + 0.2,
+        // Measured 0.655 against 0.044 for marking every pixel, B/T r 0.85: the bars sit well below
+        // those and far above what an untrained network or a trivial mask gives.
+        QVERIFY2(d->number("dice") > 0.55 && d->number("dice") > d->number("dice_trivial") + 0.4,
                  qPrintable(QString("%1 vs %2").arg(d->number("dice")).arg(d->number("dice_trivial"))));
-        QVERIFY2(d->number("bt_r") > 0.5, qPrintable(QString::number(d->number("bt_r"))));
+        QVERIFY2(d->number("bt_r") > 0.75, qPrintable(QString::number(d->number("bt_r"))));
     }
 
     void lesson8LatentPlaneSeparatesClasses() {
