@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "generative/latent.h"
 
 namespace deepfield {
 
@@ -159,6 +160,52 @@ std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, Resi
                                  : residualScore(x.sample(i), r.sample(i), x.sampleSize(), statistic));
     }
     return scores;
+}
+
+std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores, const Tensor& latents,
+                                              const Tensor& referenceLatents,
+                                              const std::vector<double>& referenceScores, int k) {
+    if (latents.rank() != 2 || referenceLatents.rank() != 2 || latents.dim(1) != referenceLatents.dim(1))
+        throw ShapeError("neighbour normalisation: latents (N, D) and reference latents (M, D) of one D, not " +
+                         toString(latents.shape()) + " and " + toString(referenceLatents.shape()));
+    const int n = latents.dim(0), m = referenceLatents.dim(0), d = latents.dim(1);
+    if (int(scores.size()) != n || int(referenceScores.size()) != m)
+        throw InputError("neighbour normalisation: " + std::to_string(scores.size()) + " scores for " + std::to_string(n) +
+                         " latents, " + std::to_string(referenceScores.size()) + " reference scores for " +
+                         std::to_string(m) + " reference latents");
+    if (m == 0) throw InputError("neighbour normalisation: the reference set is empty");
+    if (k < 1) throw InputError("neighbour normalisation: k must be at least 1, not " + std::to_string(k));
+    k = std::min(k, m);
+    std::vector<double> out(static_cast<std::size_t>(n));
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < n; ++i) {
+        std::vector<std::pair<double, int>> dist(static_cast<std::size_t>(m));
+        const float* a = latents.sample(i);
+        for (int j = 0; j < m; ++j) {
+            const float* b = referenceLatents.sample(j);
+            double s = 0.0;
+            for (int c = 0; c < d; ++c) s += double(a[c] - b[c]) * double(a[c] - b[c]);
+            dist[std::size_t(j)] = {s, j};  // ties broken by index: reproducible
+        }
+        std::partial_sort(dist.begin(), dist.begin() + k, dist.end());
+        double mean = 0.0;
+        for (int j = 0; j < k; ++j) mean += referenceScores[std::size_t(dist[std::size_t(j)].second)];
+        mean /= double(k);
+        out[std::size_t(i)] = scores[std::size_t(i)] / std::max(mean, 1e-12);
+    }
+    return out;
+}
+
+std::vector<double> vaeNeighbourNormalisedScores(VaeModel& model, const Dataset& data, const Dataset& reference,
+                                                 ResidualStatistic statistic, int k, int batchSize) {
+    const LatentCodes codes = encodeDataset(model, data, batchSize), refCodes = encodeDataset(model, reference, batchSize);
+    auto normalised = [&](ResidualStatistic s) {
+        return neighbourNormalisedScores(vaeResidualScores(model, data, s, batchSize), codes.mu, refCodes.mu,
+                                         vaeResidualScores(model, reference, s, batchSize), k);
+    };
+    if (statistic == ResidualStatistic::Combined)
+        return maxRankFraction({normalised(ResidualStatistic::SummedSquared), normalised(ResidualStatistic::Matched)});
+    return normalised(statistic);
 }
 
 std::vector<double> criticScores(Graph& critic, const Dataset& data, int batchSize) {

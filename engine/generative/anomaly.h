@@ -34,6 +34,20 @@ std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, Resi
 double residualStatistic(const Tensor& x, const Tensor& fit, ResidualStatistic statistic);
 // Per element max over statistics of rank/n (ties share their mid-rank): in (0, 1].
 std::vector<double> maxRankFraction(const std::vector<std::vector<double>>& statistics);
+
+// Scores relative to galaxies like each image (a local outlier factor on the residual): each
+// score divided by the mean reference score of its k nearest reference images in latent μ
+// (Euclidean, exact). A clumpy irregular is then compared with other irregulars, whose
+// reconstruction is as poor, and a faint ring on an elliptical with other ellipticals.
+// latents (N, D), referenceLatents (M, D), referenceScores M values > 0; k is clamped to M.
+std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores, const Tensor& latents,
+                                              const Tensor& referenceLatents,
+                                              const std::vector<double>& referenceScores, int k);
+// vaeResidualScores of `data` normalised by those of `reference` (normal images, e.g. the
+// training set) among each image's k nearest reference neighbours in μ. Combined: sum and
+// matched are normalised each, then their max rank fraction within `data` is taken.
+std::vector<double> vaeNeighbourNormalisedScores(VaeModel& model, const Dataset& data, const Dataset& reference,
+                                                 ResidualStatistic statistic, int k = 20, int batchSize = 128);
 // −critic(x) per image (inference mode).
 std::vector<double> criticScores(Graph& critic, const Dataset& data, int batchSize = 128);
 

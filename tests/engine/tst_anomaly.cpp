@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "generative/anomaly.h"
+#include "generative/latent.h"
 #include "generative/vae.h"
 #include "gradcheck.h"
 #include "train/optimizer.h"
@@ -77,6 +78,12 @@ private slots:
         int top = 0;
         for (int i = 0; i < 8; ++i) top += odd[std::size_t(ranked[std::size_t(i)])];
         QVERIFY(top >= 6);
+        // Against a reference set: each image's statistic over the mean of its k nearest
+        // reference images' in μ (here the data itself, k = 4).
+        const LatentCodes codes = encodeDataset(m, data);
+        const std::vector<double> plain = vaeResidualScores(m, data, ResidualStatistic::Matched);
+        QCOMPARE(vaeNeighbourNormalisedScores(m, data, data, ResidualStatistic::Matched, 4),
+                 neighbourNormalisedScores(plain, codes.mu, codes.mu, plain, 4));
         // Critic scores are minus the critic's output.
         Graph critic;
         critic.add("input", "Input", Json{{"shape", {1, 8, 8}}});
@@ -96,6 +103,52 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(deepfield::InputError, maxRankFraction({{1, 2}, {1}}));
         QCOMPARE(residualStatisticFromString("matched"), ResidualStatistic::Matched);
         QCOMPARE(std::string(toString(residualStatisticFromString("combined"))), std::string("combined"));
+    }
+
+    void neighbourNormalisationKnownAnswer() {
+        // Reference latents 0, 1, 10, 11 (1-D) with scores 1, 3, 10, 30; the image at 0.4 has
+        // neighbours 0 and 1 (k = 2, mean 2), the one at 10.6 has 11 and 10 (mean 20).
+        Tensor ref({4, 1}), lat({2, 1});
+        ref[0] = 0, ref[1] = 1, ref[2] = 10, ref[3] = 11, lat[0] = 0.4f, lat[1] = 10.6f;
+        QCOMPARE(neighbourNormalisedScores({4, 4}, lat, ref, {1, 3, 10, 30}, 2), (std::vector<double>{2.0, 0.2}));
+        // k beyond the reference: all of it (mean 11).
+        QCOMPARE(neighbourNormalisedScores({22}, Tensor({1, 1}), ref, {1, 3, 10, 30}, 99), (std::vector<double>{2.0}));
+        QVERIFY_THROWS_EXCEPTION(deepfield::InputError, neighbourNormalisedScores({1, 2}, lat, ref, {1, 3, 10}, 2));
+        QVERIFY_THROWS_EXCEPTION(deepfield::InputError, neighbourNormalisedScores({1, 2}, lat, ref, {1, 3, 10, 30}, 0));
+        QVERIFY_THROWS_EXCEPTION(deepfield::ShapeError, neighbourNormalisedScores({1, 2}, lat, Tensor({4, 2}), {1, 3, 10, 30}, 2));
+    }
+
+    // Two normal populations in a 2-D latent: "irregulars" near (3, 0) whose residual scores are
+    // ~5 (the model cannot rebuild their clumps) and "ellipticals" near (−3, 0) with ~1; the
+    // oddballs are ellipticals with 2.5× their population's score, still below most irregulars.
+    // Ranked plainly the irregulars come first; normalised by the reference neighbours' mean
+    // each oddball stands out against its own kind.
+    void neighbourNormalisationFindsOddballsOfTheQuietPopulation() {
+        const int m = 400, n = 200;
+        Rng rng(5);
+        auto draw = [&](Tensor& lat, std::vector<double>& score, int count, std::vector<int>* odd) {
+            lat = Tensor({count, 2});
+            for (int i = 0; i < count; ++i) {
+                const bool irregular = i % 2 == 0, oddball = odd && i % 10 == 1;  // oddballs: odd i, ellipticals
+                if (odd) odd->push_back(oddball);
+                lat.sample(i)[0] = float((irregular ? 3.0 : -3.0) + 0.7 * rng.normal());
+                lat.sample(i)[1] = float(0.7 * rng.normal());
+                score.push_back((irregular ? 5.0 : 1.0) * (oddball ? 2.5 : 1.0) * std::exp(0.25 * rng.normal()));
+            }
+        };
+        Tensor refLat, lat;
+        std::vector<double> refScore, score;
+        std::vector<int> odd;
+        draw(refLat, refScore, m, nullptr);
+        draw(lat, score, n, &odd);
+        const double plain = rocAuc(score, odd);
+        const double normalised = rocAuc(neighbourNormalisedScores(score, lat, refLat, refScore, 20), odd);
+        qInfo("two populations: ROC AUC plain %.3f, neighbour-normalised %.3f", plain, normalised);
+        QVERIFY2(plain <= 0.7, std::to_string(plain).c_str());
+        QVERIFY2(normalised >= 0.95, std::to_string(normalised).c_str());
+        // One reference mean for all (k = the whole reference) is a constant factor: no gain.
+        const double global = rocAuc(neighbourNormalisedScores(score, lat, refLat, refScore, m), odd);
+        QVERIFY2(std::abs(global - plain) < 1e-12, std::to_string(global).c_str());
     }
 
     // The matched statistic against the per-pixel ones, with a perfect fit (fit = the noise-free
