@@ -29,6 +29,14 @@ rank,filename,label,score.
                               mean square of that matched-filter map (faint trails and arcs)
   --statistic combined        vae-latent: max of the rank fractions of sum and matched within the
                               scored folder (scores in (0, 1], relative to the folder)
+  --reference <folder>        vae-latent: normal images (e.g. the run's training folder); each image's
+                              statistic is divided by the mean statistic of its k nearest reference
+                              images in latent μ, so a galaxy is compared with galaxies like it (a
+                              clumpy irregular with irregulars); with combined, sum and matched are
+                              normalised each before their rank fractions are taken
+  --neighbours k              how many reference neighbours (default 20)
+  --run <dir1>,<dir2>,...     an ensemble of runs of one kind: each run's scores become rank
+                              fractions within the folder, and the score is their mean
 When labels.csv has an anomaly_type (or anomaly) column (as simulate --kind anomaly writes;
 'none' = normal), the ROC AUC of the scores for finding the oddballs is printed.
 )";
@@ -39,20 +47,57 @@ int runScore(Args& args) {
         std::cout << kHelp;
         return 0;
     }
-    const std::string runPath = args.get("run"), data = args.get("data"), out = args.get("out");
+    const std::string runArg = args.get("run"), data = args.get("data"), out = args.get("out");
     const ResidualStatistic statistic = residualStatisticFromString(args.get("statistic", "sum"));
+    const std::string referencePath = args.get("reference", "");
+    if (args.has("neighbours") && referencePath.empty())
+        throw UsageError("--neighbours counts neighbours in the --reference folder: give --reference <folder> too");
+    const int neighbours = args.getInt("neighbours", 20, 1);
     args.finish();
-    GenerativeRun run = loadGenerativeRun(runPath);
-    auto folder = loadFolderForRun(run, data);
-    ScaledDataset scaled(folder, run.range());
-    std::vector<double> scores;
-    if (run.kind == "vae-latent") {
-        VaeModel m(std::move(run.first), std::move(run.second));
-        m.build();
-        scores = statistic == ResidualStatistic::SummedSquared ? vaeReconstructionScores(m, scaled)
-                                                               : vaeResidualScores(m, scaled, statistic);
-    } else {
-        scores = criticScores(run.second, scaled);
+    // A comma-separated --run is an ensemble, unless the whole text names one directory.
+    std::vector<std::string> runPaths{runArg};
+    if (runArg.find(',') != std::string::npos && !std::filesystem::exists(runArg)) {
+        runPaths.clear();
+        std::stringstream list(runArg);
+        for (std::string item; std::getline(list, item, ',');)
+            if (!item.empty()) runPaths.push_back(item);
+    }
+    std::shared_ptr<ImageFolderDataset> folder;
+    std::string kind;
+    std::vector<std::vector<double>> perRun;
+    for (const std::string& runPath : runPaths) {
+        GenerativeRun run = loadGenerativeRun(runPath);
+        if (!kind.empty() && run.kind != kind)
+            throw UsageError("--run: an ensemble needs runs of one kind, not " + kind + " and " + run.kind + " ('" + runPath + "')");
+        kind = run.kind;
+        auto runFolder = loadFolderForRun(run, data);
+        if (folder && runFolder->files() != folder->files())
+            throw InputError("--run: '" + runPath + "' reads other images from '" + data + "' than the first run");
+        folder = runFolder;
+        ScaledDataset scaled(runFolder, run.range());
+        if (run.kind == "vae-latent") {
+            VaeModel m(std::move(run.first), std::move(run.second));
+            m.build();
+            if (!referencePath.empty()) {
+                ScaledDataset reference(loadFolderForRun(run, referencePath), run.range());
+                perRun.push_back(vaeNeighbourNormalisedScores(m, scaled, reference, statistic, neighbours));
+            } else {
+                perRun.push_back(statistic == ResidualStatistic::SummedSquared ? vaeReconstructionScores(m, scaled)
+                                                                               : vaeResidualScores(m, scaled, statistic));
+            }
+        } else {
+            if (!referencePath.empty())
+                throw UsageError("--reference normalises a VAE's residuals; '" + runPath + "' is a " + run.kind + " run");
+            perRun.push_back(criticScores(run.second, scaled));
+        }
+    }
+    std::vector<double> scores = perRun.front();
+    if (perRun.size() > 1) {
+        scores.assign(scores.size(), 0.0);
+        for (const std::vector<double>& s : perRun) {
+            const std::vector<double> fraction = maxRankFraction({s});
+            for (std::size_t i = 0; i < s.size(); ++i) scores[i] += fraction[i] / double(perRun.size());
+        }
     }
     const std::vector<int> order = rankByScore(scores);
     std::ostringstream csv;
@@ -65,7 +110,12 @@ int runScore(Args& args) {
             << scores[i] << "\n";
     }
     writeFileAtomically(out, csv.str());
-    std::cout << "scored " << scores.size() << " images with " << (run.kind == "vae-latent" ? std::string("VAE reconstruction error (") + toString(statistic) + ")" : std::string("the critic"))
+    std::cout << "scored " << scores.size() << " images with "
+              << (kind == "vae-latent" ? std::string("VAE reconstruction error (") + toString(statistic) + ")"
+                                       : std::string("the critic"))
+              << (referencePath.empty() ? std::string()
+                                        : " over its " + std::to_string(neighbours) + " nearest in '" + referencePath + "'")
+              << (perRun.size() > 1 ? ", mean rank fraction of " + std::to_string(perRun.size()) + " runs" : std::string())
               << ": '" << out << "'" << std::endl;
     // Known oddballs: the anomaly column of labels.csv.
     const Table t = readCsv(data + "/labels.csv");

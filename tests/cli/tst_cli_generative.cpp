@@ -1,6 +1,7 @@
 // deepfield-cli train for generative templates (no labels needed), encode, generate and score,
 // through QProcess as a script would run them.
 #include <QtTest>
+#include <cmath>
 
 #include <QDir>
 #include <QProcess>
@@ -83,6 +84,49 @@ private slots:
         }
         r = runCli({"score", "--run", run, "--data", data_, "--out", scores, "--statistic", "max"});
         QVERIFY(r.code != 0 && r.err.contains("sum, chi2, peak, matched or combined"));
+
+        // Against a reference folder (here the same images): every statistic over its k nearest
+        // reference images' mean in μ. k = the whole folder divides by one constant (the same ranking
+        // as plain matched, scores smaller by that mean); k = 3 gives another ranking.
+        const QString refAll = tmp_.filePath("ref-all.csv"), ref3 = tmp_.filePath("ref-3.csv");
+        r = runCli({"score", "--run", run, "--data", data_, "--out", refAll, "--statistic", "matched", "--reference", data_,
+                    "--neighbours", "48"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("(matched) over its 48 nearest in '" + data_ + "'"), qPrintable(r.out));
+        QVERIFY(r.out.contains("ROC AUC"));
+        const QStringList plainMatched = QString::fromUtf8(readAll(tmp_.filePath("scores-matched.csv"))).trimmed().split('\n');
+        const QStringList all = QString::fromUtf8(readAll(refAll)).trimmed().split('\n');
+        QCOMPARE(all.size(), 49);
+        double meanMatched = 0;
+        for (int i = 1; i <= 48; ++i) meanMatched += plainMatched[i].split(',')[3].toDouble() / 48;
+        for (int i = 1; i <= 48; ++i) {
+            QCOMPARE(all[i].split(',')[1], plainMatched[i].split(',')[1]);  // same order
+            QVERIFY(std::abs(all[i].split(',')[3].toDouble() * meanMatched / plainMatched[i].split(',')[3].toDouble() - 1) < 1e-4);
+        }
+        r = runCli({"score", "--run", run, "--data", data_, "--out", ref3, "--statistic", "combined", "--reference", data_,
+                    "--neighbours", "3"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList three = QString::fromUtf8(readAll(ref3)).trimmed().split('\n');
+        QCOMPARE(three.size(), 49);
+        QVERIFY(three[1].split(',')[3].toDouble() <= 1.0 && three[1].split(',')[3].toDouble() >= three[48].split(',')[3].toDouble());
+        QVERIFY(three != QString::fromUtf8(readAll(tmp_.filePath("scores-combined.csv"))).trimmed().split('\n'));
+        r = runCli({"score", "--run", run, "--data", data_, "--out", ref3, "--neighbours", "3"});
+        QVERIFY(r.code != 0 && r.err.contains("--reference"));
+        r = runCli({"score", "--run", run, "--data", data_, "--out", ref3, "--reference", tmp_.filePath("missing")});
+        QVERIFY(r.code != 0 && r.err.contains("missing"));
+
+        // An ensemble: --run a,b gives the mean of each run's rank fractions; the same run twice
+        // gives its own rank fractions ((rank from the bottom) / n), in its own order.
+        const QString ens = tmp_.filePath("ensemble.csv");
+        r = runCli({"score", "--run", run + "," + run, "--data", data_, "--out", ens});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("mean rank fraction of 2 runs"), qPrintable(r.out));
+        const QStringList e = QString::fromUtf8(readAll(ens)).trimmed().split('\n');
+        QCOMPARE(e.size(), 49);
+        for (int i = 1; i <= 48; ++i) {
+            QCOMPARE(e[i].split(',')[1], s[i].split(',')[1]);
+            QVERIFY(std::abs(e[i].split(',')[3].toDouble() - double(49 - i) / 48) < 1e-6);
+        }
 
         // Radial profile of the generated images against the training folder.
         const QString profile = tmp_.filePath("profile.csv");
