@@ -157,13 +157,17 @@ std::shared_ptr<LoadedData> loadSimulated(const Json& s, const BackgroundTask::P
     Tensor x({n, c, o.size, o.size});
     Tensor y = kind ? Tensor({n, targetChannels, o.size, o.size}) : Tensor({n, 1});
     auto out = std::make_shared<LoadedData>();
-    out->classNames = kind ? QStringList{} : toQStringList(galaxyClassNames());
+    // The anomaly set's class is the simulator's own: normal or oddball (as in `simulate`'s labels.csv).
+    const bool oddballClasses = o.kind == SimKind::Anomaly;
+    out->classNames = kind ? QStringList{}
+                    : oddballClasses ? QStringList{QObject::tr("normal"), QObject::tr("anomaly")}
+                                     : toQStringList(galaxyClassNames());
     out->imageTarget = kind ? kind->name : std::string();
     for (int i = 0; i < n; ++i) {
         const SimulatedGalaxy& g = galaxies[std::size_t(i)];
         const Tensor& img = g.image;
         float* dst = x.sample(i);
-        const int label = int(g.params.galaxyClass);
+        const int label = oddballClasses ? int(g.params.anomaly != "none") : int(g.params.galaxyClass);
         out->labels.push_back(label);
         if (kind) {
             float* t = y.sample(i);

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 #include <cmath>
+#include <numeric>
 #include <QFile>
 #include <QFileInfo>
 #include <QListView>
@@ -311,6 +312,32 @@ private slots:
         QCOMPARE(panel.imageView()->image()->channels(), 3);
         QCOMPARE(panel.imageView()->settings().band, -1);  // colour composite
         QCOMPARE(panel.augmentationPreviewCount(), 8);
+    }
+
+    void anomalySetClassesAreNormalAndOddball() {
+        // The anomaly set's class label is the simulator's: normal (0) or oddball (1), as in the
+        // labels.csv of `deepfield-cli simulate --kind anomaly`, not the galaxy's morphology.
+        DataPanel panel;
+        panel.setSource(Json{{"kind", "simulated"}, {"sim_kind", "anomaly"}, {"count", 120}, {"size", 32},
+                             {"bands", {"r"}}, {"seed", 5}});
+        panel.waitUntilLoaded();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.hasDataset(), 20000);
+        QCOMPARE(panel.classNames(), (QStringList{"normal", "anomaly"}));
+        const auto data = panel.dataset();
+        const widgets::ThumbnailModel* m = panel.thumbnails()->model();
+        const int type = m->columnIndex("anomaly_type");
+        QVERIFY(type >= 0);
+        Tensor x, y;
+        std::vector<int> all(std::size_t(data->size()));
+        std::iota(all.begin(), all.end(), 0);
+        data->batch(all, x, y);
+        int oddballs = 0;
+        for (int i = 0; i < data->size(); ++i) {
+            const bool odd = m->columnText(type, i) != "none";
+            oddballs += odd;
+            QCOMPARE(int(y[std::size_t(i)]), int(odd));
+        }
+        QVERIFY2(oddballs > 0 && oddballs < 30, qPrintable(QString::number(oddballs)));
     }
 
     void simulatedTruthsSortAndFilter() {
