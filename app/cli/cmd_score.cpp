@@ -34,6 +34,12 @@ rank,filename,label,score.
                               images in latent μ, so a galaxy is compared with galaxies like it (a
                               clumpy irregular with irregulars); with combined, sum and matched are
                               normalised each before their rank fractions are taken
+  --statistic annulus         vae-latent, with --reference: the residual summed over bands, smoothed
+                              to about the PSF and squared, averaged in 1-px annuli around the stamp
+                              centre; the score is the largest ratio of an annulus's power to that
+                              annulus's mean power among the k nearest reference images (the clumps
+                              an irregular leaves inside are normal for irregulars; a ring or arc
+                              outside a galaxy is not)
   --neighbours k              how many reference neighbours (default 20)
   --run <dir1>,<dir2>,...     an ensemble of runs of one kind: each run's scores become rank
                               fractions within the folder, and the score is their mean
@@ -53,6 +59,9 @@ int runScore(Args& args) {
     if (args.has("neighbours") && referencePath.empty())
         throw UsageError("--neighbours counts neighbours in the --reference folder: give --reference <folder> too");
     const int neighbours = args.getInt("neighbours", 20, 1);
+    if (statistic == ResidualStatistic::Annulus && referencePath.empty())
+        throw UsageError("--statistic annulus compares each image with reference galaxies: give --reference <folder> "
+                         "(normal images, e.g. the run's training folder)");
     args.finish();
     // A comma-separated --run is an ensemble, unless the whole text names one directory.
     std::vector<std::string> runPaths{runArg};

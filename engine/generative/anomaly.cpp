@@ -30,7 +30,8 @@ ResidualStatistic residualStatisticFromString(const std::string& name) {
     if (name == "peak") return ResidualStatistic::Peak;
     if (name == "matched") return ResidualStatistic::Matched;
     if (name == "combined") return ResidualStatistic::Combined;
-    throw InputError("unknown residual statistic '" + name + "': use sum, chi2, peak, matched or combined");
+    if (name == "annulus") return ResidualStatistic::Annulus;
+    throw InputError("unknown residual statistic '" + name + "': use sum, chi2, peak, matched, combined or annulus");
 }
 
 const char* toString(ResidualStatistic statistic) {
@@ -40,6 +41,7 @@ const char* toString(ResidualStatistic statistic) {
         case ResidualStatistic::Peak: return "peak";
         case ResidualStatistic::Matched: return "matched";
         case ResidualStatistic::Combined: return "combined";
+        case ResidualStatistic::Annulus: return "annulus";
     }
     return "sum";
 }
@@ -138,11 +140,15 @@ double residualStatistic(const Tensor& x, const Tensor& fit, ResidualStatistic s
         throw ShapeError("residual statistic: image and fit must be (C, H, W) of one shape, not " + toString(x.shape()) +
                          " and " + toString(fit.shape()));
     if (statistic == ResidualStatistic::Combined) throw InputError("the combined statistic ranks a whole set, not one image");
+    if (statistic == ResidualStatistic::Annulus)
+        throw InputError("the annulus statistic compares with reference galaxies: use vaeNeighbourNormalisedScores");
     return statistic == ResidualStatistic::Matched ? matchedScore(x.data(), fit.data(), x.dim(0), x.dim(1), x.dim(2))
                                                    : residualScore(x.data(), fit.data(), x.size(), statistic);
 }
 
 std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, ResidualStatistic statistic, int batchSize) {
+    if (statistic == ResidualStatistic::Annulus)
+        throw InputError("the annulus statistic compares with reference galaxies: give a reference set");
     if (statistic == ResidualStatistic::Combined)
         return maxRankFraction({vaeResidualScores(model, data, ResidualStatistic::SummedSquared, batchSize),
                                 vaeResidualScores(model, data, ResidualStatistic::Matched, batchSize)});
@@ -162,21 +168,23 @@ std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, Resi
     return scores;
 }
 
-std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores, const Tensor& latents,
-                                              const Tensor& referenceLatents,
-                                              const std::vector<double>& referenceScores, int k) {
+namespace {
+// Indices of the k nearest reference rows (squared Euclidean distance, ties by index) per row of
+// latents; checks shapes and counts.
+std::vector<std::vector<int>> nearestReference(const Tensor& latents, const Tensor& referenceLatents,
+                                               std::size_t count, std::size_t referenceCount, int k) {
     if (latents.rank() != 2 || referenceLatents.rank() != 2 || latents.dim(1) != referenceLatents.dim(1))
         throw ShapeError("neighbour normalisation: latents (N, D) and reference latents (M, D) of one D, not " +
                          toString(latents.shape()) + " and " + toString(referenceLatents.shape()));
     const int n = latents.dim(0), m = referenceLatents.dim(0), d = latents.dim(1);
-    if (int(scores.size()) != n || int(referenceScores.size()) != m)
-        throw InputError("neighbour normalisation: " + std::to_string(scores.size()) + " scores for " + std::to_string(n) +
-                         " latents, " + std::to_string(referenceScores.size()) + " reference scores for " +
+    if (int(count) != n || int(referenceCount) != m)
+        throw InputError("neighbour normalisation: " + std::to_string(count) + " scores for " + std::to_string(n) +
+                         " latents, " + std::to_string(referenceCount) + " reference scores for " +
                          std::to_string(m) + " reference latents");
     if (m == 0) throw InputError("neighbour normalisation: the reference set is empty");
     if (k < 1) throw InputError("neighbour normalisation: k must be at least 1, not " + std::to_string(k));
     k = std::min(k, m);
-    std::vector<double> out(static_cast<std::size_t>(n));
+    std::vector<std::vector<int>> out(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < n; ++i) {
         std::vector<std::pair<double, int>> dist(static_cast<std::size_t>(m));
@@ -188,10 +196,85 @@ std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores,
             dist[std::size_t(j)] = {s, j};  // ties broken by index: reproducible
         }
         std::partial_sort(dist.begin(), dist.begin() + k, dist.end());
+        for (int j = 0; j < k; ++j) out[std::size_t(i)].push_back(dist[std::size_t(j)].second);
+    }
+    return out;
+}
+
+// See residualAnnulusProfile. x, fit: (C, H, W).
+std::vector<double> annulusProfile(const float* x, const float* fit, int channels, int h, int w) {
+    const std::size_t plane = std::size_t(h) * w;
+    std::vector<double> sum(plane, 0.0);
+    for (int c = 0; c < channels; ++c)
+        for (std::size_t p = 0; p < plane; ++p) sum[p] += double(x[std::size_t(c) * plane + p]) - fit[std::size_t(c) * plane + p];
+    smoothPlane(sum, h, w, 0.7);  // smoothing is linear: the sum of the bands' smoothed residuals
+    const int annuli = std::max(1, std::min(h, w) / 2);
+    std::vector<double> power(std::size_t(annuli), 0.0), count(std::size_t(annuli), 0.0);
+    for (int y = 0; y < h; ++y)
+        for (int xx = 0; xx < w; ++xx) {
+            const double radius = std::hypot(xx - 0.5 * (w - 1), y - 0.5 * (h - 1));
+            const std::size_t a = std::size_t(std::min(int(radius), annuli - 1));
+            const double v = sum[std::size_t(y) * w + xx];
+            power[a] += v * v, count[a] += 1;
+        }
+    for (std::size_t a = 0; a < power.size(); ++a) power[a] /= std::max(count[a], 1.0);
+    return power;
+}
+
+std::vector<std::vector<double>> vaeAnnulusProfiles(VaeModel& model, const Dataset& data, int batchSize) {
+    std::vector<std::vector<double>> profiles;
+    Tensor x, y;
+    for (int s = 0; s < data.size(); s += batchSize) {
+        std::vector<int> idx;
+        for (int i = s; i < std::min(data.size(), s + batchSize); ++i) idx.push_back(i);
+        data.batch(idx, x, y);
+        if (x.rank() != 4) throw ShapeError("residual scores need images (N, C, H, W), not " + toString(x.shape()));
+        const Tensor& r = model.reconstruct(x);
+        for (int i = 0; i < x.batch(); ++i) profiles.push_back(annulusProfile(x.sample(i), r.sample(i), x.dim(1), x.dim(2), x.dim(3)));
+    }
+    return profiles;
+}
+}  // namespace
+
+std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores, const Tensor& latents,
+                                              const Tensor& referenceLatents,
+                                              const std::vector<double>& referenceScores, int k) {
+    const auto nearest = nearestReference(latents, referenceLatents, scores.size(), referenceScores.size(), k);
+    std::vector<double> out(scores.size());
+    for (std::size_t i = 0; i < scores.size(); ++i) {
         double mean = 0.0;
-        for (int j = 0; j < k; ++j) mean += referenceScores[std::size_t(dist[std::size_t(j)].second)];
-        mean /= double(k);
-        out[std::size_t(i)] = scores[std::size_t(i)] / std::max(mean, 1e-12);
+        for (int j : nearest[i]) mean += referenceScores[std::size_t(j)];
+        mean /= double(nearest[i].size());
+        out[i] = scores[i] / std::max(mean, 1e-12);
+    }
+    return out;
+}
+
+std::vector<double> residualAnnulusProfile(const Tensor& x, const Tensor& fit) {
+    if (x.rank() != 3 || x.shape() != fit.shape())
+        throw ShapeError("annulus profile: image and fit must be (C, H, W) of one shape, not " + toString(x.shape()) +
+                         " and " + toString(fit.shape()));
+    return annulusProfile(x.data(), fit.data(), x.dim(0), x.dim(1), x.dim(2));
+}
+
+std::vector<double> neighbourAnnulusScores(const std::vector<std::vector<double>>& profiles, const Tensor& latents,
+                                           const Tensor& referenceLatents,
+                                           const std::vector<std::vector<double>>& referenceProfiles, int k) {
+    const auto nearest = nearestReference(latents, referenceLatents, profiles.size(), referenceProfiles.size(), k);
+    std::vector<double> out(profiles.size());
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        double worst = 0.0;
+        for (std::size_t a = 0; a < profiles[i].size(); ++a) {
+            double mean = 0.0;
+            for (int j : nearest[i]) {
+                if (referenceProfiles[std::size_t(j)].size() != profiles[i].size())
+                    throw InputError("annulus scores: reference profiles differ in length from the images' (another image size?)");
+                mean += referenceProfiles[std::size_t(j)][a];
+            }
+            mean /= double(nearest[i].size());
+            worst = std::max(worst, profiles[i][a] / std::max(mean, 1e-12));
+        }
+        out[i] = worst;
     }
     return out;
 }
@@ -199,6 +282,9 @@ std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores,
 std::vector<double> vaeNeighbourNormalisedScores(VaeModel& model, const Dataset& data, const Dataset& reference,
                                                  ResidualStatistic statistic, int k, int batchSize) {
     const LatentCodes codes = encodeDataset(model, data, batchSize), refCodes = encodeDataset(model, reference, batchSize);
+    if (statistic == ResidualStatistic::Annulus)
+        return neighbourAnnulusScores(vaeAnnulusProfiles(model, data, batchSize), codes.mu, refCodes.mu,
+                                      vaeAnnulusProfiles(model, reference, batchSize), k);
     auto normalised = [&](ResidualStatistic s) {
         return neighbourNormalisedScores(vaeResidualScores(model, data, s, batchSize), codes.mu, refCodes.mu,
                                          vaeResidualScores(model, reference, s, batchSize), k);

@@ -25,12 +25,19 @@ std::vector<double> vaeReconstructionScores(VaeModel& model, const Dataset& data
 // extended features (trails, arcs) that per-pixel statistics bury in the noise.
 // Combined: max of the rank fractions of sum and matched within the scored set (scores are
 // relative to the set then: an image is unusual if either statistic ranks it high).
-enum class ResidualStatistic { SummedSquared, NoiseWeighted, Peak, Matched, Combined };
-ResidualStatistic residualStatisticFromString(const std::string& name);  // sum, chi2, peak, matched, combined
+// Annulus (needs a reference set, see vaeNeighbourNormalisedScores): the residual summed over
+// bands, smoothed like matched and squared, averaged in 1-px annuli around the stamp centre; the
+// score is the largest ratio of an annulus's power to the mean power in that annulus of the k
+// most similar reference galaxies. Each radius is judged against what the model leaves there
+// for galaxies like this one: the clumps of an irregular inside, a ring or an arc outside.
+enum class ResidualStatistic { SummedSquared, NoiseWeighted, Peak, Matched, Combined, Annulus };
+// sum, chi2, peak, matched, combined, annulus
+ResidualStatistic residualStatisticFromString(const std::string& name);
 const char* toString(ResidualStatistic statistic);
 std::vector<double> vaeResidualScores(VaeModel& model, const Dataset& data, ResidualStatistic statistic,
                                       int batchSize = 128);
-// One image's statistic: x and fit (C, H, W) of the same shape; not for Combined (a set statistic).
+// One image's statistic: x and fit (C, H, W) of the same shape; not for Combined (a set
+// statistic) nor Annulus (relative to a reference set).
 double residualStatistic(const Tensor& x, const Tensor& fit, ResidualStatistic statistic);
 // Per element max over statistics of rank/n (ties share their mid-rank): in (0, 1].
 std::vector<double> maxRankFraction(const std::vector<std::vector<double>>& statistics);
@@ -43,9 +50,18 @@ std::vector<double> maxRankFraction(const std::vector<std::vector<double>>& stat
 std::vector<double> neighbourNormalisedScores(const std::vector<double>& scores, const Tensor& latents,
                                               const Tensor& referenceLatents,
                                               const std::vector<double>& referenceScores, int k);
+// Smoothed residual power per 1-px annulus around ((H−1)/2, (W−1)/2), see Annulus: min(H, W)/2
+// values, the corners counted in the outermost. x and fit (C, H, W) of one shape.
+std::vector<double> residualAnnulusProfile(const Tensor& x, const Tensor& fit);
+// Annulus scores: max over annuli a of profiles[i][a] / mean of the k nearest (in μ) reference
+// images' referenceProfiles[j][a]. latents (N, D), referenceLatents (M, D).
+std::vector<double> neighbourAnnulusScores(const std::vector<std::vector<double>>& profiles, const Tensor& latents,
+                                           const Tensor& referenceLatents,
+                                           const std::vector<std::vector<double>>& referenceProfiles, int k);
 // vaeResidualScores of `data` normalised by those of `reference` (normal images, e.g. the
 // training set) among each image's k nearest reference neighbours in μ. Combined: sum and
-// matched are normalised each, then their max rank fraction within `data` is taken.
+// matched are normalised each, then their max rank fraction within `data` is taken; Annulus:
+// neighbourAnnulusScores of the residual profiles.
 std::vector<double> vaeNeighbourNormalisedScores(VaeModel& model, const Dataset& data, const Dataset& reference,
                                                  ResidualStatistic statistic, int k = 20, int batchSize = 128);
 // −critic(x) per image (inference mode).

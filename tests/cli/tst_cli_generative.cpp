@@ -83,7 +83,7 @@ private slots:
             QVERIFY(o != s);
         }
         r = runCli({"score", "--run", run, "--data", data_, "--out", scores, "--statistic", "max"});
-        QVERIFY(r.code != 0 && r.err.contains("sum, chi2, peak, matched or combined"));
+        QVERIFY(r.code != 0 && r.err.contains("sum, chi2, peak, matched, combined or annulus"));
 
         // Against a reference folder (here the same images): every statistic over its k nearest
         // reference images' mean in μ. k = the whole folder divides by one constant (the same ranking
@@ -110,6 +110,16 @@ private slots:
         QCOMPARE(three.size(), 49);
         QVERIFY(three[1].split(',')[3].toDouble() <= 1.0 && three[1].split(',')[3].toDouble() >= three[48].split(',')[3].toDouble());
         QVERIFY(three != QString::fromUtf8(readAll(tmp_.filePath("scores-combined.csv"))).trimmed().split('\n'));
+        // annulus: per-radius residual power over the reference neighbours' (only with a reference).
+        const QString ann = tmp_.filePath("annulus.csv");
+        r = runCli({"score", "--run", run, "--data", data_, "--out", ann, "--statistic", "annulus", "--reference", data_});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("(annulus) over its 20 nearest"), qPrintable(r.out));
+        const QStringList a = QString::fromUtf8(readAll(ann)).trimmed().split('\n');
+        QCOMPARE(a.size(), 49);
+        QVERIFY(a[48].split(',')[3].toDouble() > 0 && a[1].split(',')[3].toDouble() > a[48].split(',')[3].toDouble());
+        r = runCli({"score", "--run", run, "--data", data_, "--out", ann, "--statistic", "annulus"});
+        QVERIFY(r.code != 0 && r.err.contains("--reference"));
         r = runCli({"score", "--run", run, "--data", data_, "--out", ref3, "--neighbours", "3"});
         QVERIFY(r.code != 0 && r.err.contains("--reference"));
         r = runCli({"score", "--run", run, "--data", data_, "--out", ref3, "--reference", tmp_.filePath("missing")});
