@@ -43,6 +43,9 @@ struct GeneratePanel::Scorer {
 
 namespace {
 
+// Neighbours for the annulus statistic, as `deepfield-cli score --neighbours` defaults to.
+constexpr int kAnnulusNeighbours = 20;
+
 QSpinBox* spin(int low, int high, int value, const QString& tip) {
     auto* s = new QSpinBox;
     s->setRange(low, high);
@@ -460,6 +463,13 @@ bool GeneratePanel::rankDataset() {
                                                                             const std::atomic<bool>& cancel) -> QString {
         const auto scaled =
             std::make_shared<ScaledDataset>(images, critic ? ScaleRange::Symmetric : ScaleRange::Unit);
+        if (!critic && statistic == ResidualStatistic::Annulus) {
+            // The ranked set is its own reference (oddballs are rare in it): one pass, no chunks.
+            progress(0, scaled->size());
+            *result = vaeNeighbourNormalisedScores(*vae, *scaled, *scaled, statistic, kAnnulusNeighbours);
+            progress(scaled->size(), scaled->size());
+            return QString();
+        }
         const bool combined = !critic && statistic == ResidualStatistic::Combined;
         // Combined ranks within the whole set: its two statistics are gathered chunk by chunk first.
         std::vector<double> sums, matched;

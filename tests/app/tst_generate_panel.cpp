@@ -370,7 +370,7 @@ void TestGeneratePanel::ranksAVaeRunByTheChosenStatistic() {
     QVERIFY2(panel.openRun(QString::fromStdString(run)), qPrintable(panel.statusText()));
     QVERIFY(statistic->isEnabled());
     QCOMPARE(statistic->currentText(), QString("combined"));
-    QCOMPARE(statistic->count(), 5);
+    QCOMPARE(statistic->count(), 6);
     for (int k = 0; k < statistic->count(); ++k)
         QVERIFY(statistic->itemData(k, Qt::ToolTipRole).toString().size() > 20);
 
@@ -378,14 +378,16 @@ void TestGeneratePanel::ranksAVaeRunByTheChosenStatistic() {
     vae.build();
     const ScaledDataset scaled(data, ScaleRange::Unit);
     std::vector<std::vector<double>> seen;
-    for (const char* name : {"combined", "sum", "chi2", "peak", "matched"}) {
+    for (const char* name : {"combined", "sum", "chi2", "peak", "matched", "annulus"}) {
         statistic->setCurrentIndex(statistic->findText(name));
         QVERIFY(panel.rankDataset());
         panel.waitForRanking();
         QTRY_COMPARE_WITH_TIMEOUT(int(panel.anomalies()->scores().size()), 150, 10000);
         const ResidualStatistic which = residualStatisticFromString(name);
-        const std::vector<double> expected = which == ResidualStatistic::SummedSquared
-                                                 ? vaeReconstructionScores(vae, scaled)
+        // annulus: the ranked set is its own reference, 20 neighbours.
+        const std::vector<double> expected = which == ResidualStatistic::SummedSquared ? vaeReconstructionScores(vae, scaled)
+                                             : which == ResidualStatistic::Annulus
+                                                 ? vaeNeighbourNormalisedScores(vae, scaled, scaled, which, 20)
                                                  : vaeResidualScores(vae, scaled, which);
         QCOMPARE(panel.anomalies()->scores(), expected);
         for (const auto& other : seen) QVERIFY2(other != expected, name);  // each statistic ranks differently

@@ -37,7 +37,10 @@ AnomalyView::AnomalyView(QWidget* parent) : QWidget(parent) {
         {"matched", tr("Residual over a sky + Poisson noise model, smoothed to the PSF and summed over bands: faint "
                        "extended light (trails, arcs, rings)")},
         {"combined", tr("Max of the rank fractions of sum and matched within the ranked set: unusual if either "
-                        "ranks it high (best on the simulated anomaly set)")},
+                        "ranks it high")},
+        {"annulus", tr("Residual power per radius against the 20 most similar images of the ranked set itself (in "
+                       "the VAE's latent space): a clumpy galaxy is judged against clumpy ones, a ring or arc "
+                       "stands out where similar galaxies are rebuilt cleanly (best on the simulated anomaly set)")},
     };
     for (const auto& [name, tip] : statistics) {
         statistic_->addItem(QString::fromLatin1(name), QString::fromLatin1(name));

@@ -46,8 +46,9 @@ public:
     QSlider* thresholdSlider() const { return slider_; }
     QPushButton* scoreButton() const { return scoreButton_; }
     QComboBox* sourceChoice() const { return source_; }
-    // The residual statistic a VAE ranks by (sum, chi2, peak, matched, combined; default combined,
-    // the best on the anomaly set); disabled for critics.
+    // The residual statistic a VAE ranks by (sum, chi2, peak, matched, combined, annulus; default
+    // combined; annulus, against the set's own most similar images, is the best on the anomaly
+    // set); disabled for critics.
     QComboBox* statisticChoice() const { return statistic_; }
     ResidualStatistic statistic() const;
     static constexpr int kMaxShown = 60;
