@@ -13,6 +13,26 @@ using Mat = Eigen::Map<MatrixRM>;
 using ConstMat = Eigen::Map<const MatrixRM>;
 // Below this many multiply-adds per batch a parallel region costs more than it saves.
 constexpr double kParallelMinFlops = 1 << 18;
+using StridedMat = Eigen::Map<MatrixRM, 0, Eigen::OuterStride<>>;
+using ConstStridedMat = Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>>;
+
+// Output rows per im2col tile: the column block of one tile (K × rows·width floats) stays within
+// ~512 KiB, so im2col writes it and Eigen packs it from L2 instead of a 2–5 MiB block through
+// memory (the 16–32 filter layers of a U-Net at 64×64, where the GEMM does only F = 16–32 MACs
+// per column element).
+int tileRows(int K, const WindowGeometry& g) {
+    constexpr std::size_t kTileFloats = 128 * 1024;
+    const std::size_t rowFloats = std::size_t(K) * g.outW;
+    return std::clamp(int(kTileFloats / std::max<std::size_t>(rowFloats, 1)), 1, std::max(g.outH, 1));
+}
+
+// The window restricted to output rows [row0, row0 + rows): same image, padding shifted.
+WindowGeometry rowTile(const WindowGeometry& g, int row0, int rows) {
+    WindowGeometry t = g;
+    t.padTop = g.padTop - row0 * g.sh;
+    t.outH = rows;
+    return t;
+}
 }  // namespace
 
 Conv2D::Conv2D(int filters, std::pair<int, int> kernelSize, std::pair<int, int> strides, Padding padding,
@@ -81,11 +101,11 @@ void Conv2D::reset(Rng& rng, const InitHint& hint) {
     if (useBias_) biasInit_.apply(bias_, fanIn, fanOut, rng, false);
 }
 
-const float* Conv2D::columnsFor(const Tensor& x, int n) const {
-    const std::size_t colSize = static_cast<std::size_t>(geom_.patchSize()) * geom_.outPixels();
-    if (cachedInput_ == x.data() && colCache_.batch() == x.batch()) return colCache_.data() + n * colSize;
-    float* col = threadScratch(0, colSize);
-    im2col(x.sample(n), geom_, col);
+const float* Conv2D::columnsFor(const Tensor& x, int n, int row0, int rows) const {
+    const std::size_t K = geom_.patchSize(), P = geom_.outPixels(), p0 = std::size_t(row0) * geom_.outW;
+    if (cachedInput_ == x.data() && colCache_.batch() == x.batch()) return colCache_.data() + n * K * P + K * p0;
+    float* col = threadScratch(0, K * rows * geom_.outW);
+    im2col(x.sample(n), rowTile(geom_, row0, rows), col);
     return col;
 }
 
@@ -105,20 +125,24 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     const bool parallel = N > 1 && double(N) * F * K * P > kParallelMinFlops;  // one sample: no team to start
 #pragma omp parallel for schedule(dynamic) if (parallel)
     for (int n = 0; n < N; ++n) {
-        const float* col = x.sample(n);
-        if (!pointwise) {
-            float* buf = cache ? colCache_.data() + static_cast<std::size_t>(n) * K * P
-                               : threadScratch(0, std::size_t(K) * P);
-            im2col(x.sample(n), geom_, buf);
-            col = buf;
-        }
         Mat Y(y.sample(n), F, P);
-        if (useBias_) {
-            // Start from the bias and let the product accumulate into it (no extra pass).
+        // Start from the bias and let the products accumulate into it (no extra pass).
+        if (useBias_)
             for (int f = 0; f < F; ++f) Y.row(f).setConstant(bias_[f]);
-            Y.noalias() += W * ConstMat(col, K, P);
-        } else {
-            Y.noalias() = W * ConstMat(col, K, P);
+        else
+            Y.setZero();
+        if (pointwise) {
+            Y.noalias() += W * ConstMat(x.sample(n), K, P);
+            continue;
+        }
+        // Tiles of output rows: see tileRows. In the cache the tiles lie back to back.
+        const int step = tileRows(K, geom_);
+        for (int r0 = 0; r0 < geom_.outH; r0 += step) {
+            const int rows = std::min(step, geom_.outH - r0), tp = rows * geom_.outW, p0 = r0 * geom_.outW;
+            float* buf = cache ? colCache_.data() + (std::size_t(n) * P + p0) * K
+                               : threadScratch(0, std::size_t(K) * tp);
+            im2col(x.sample(n), rowTile(geom_, r0, rows), buf);
+            StridedMat(y.sample(n) + p0, F, tp, Eigen::OuterStride<>(P)).noalias() += W * ConstMat(buf, K, tp);
         }
     }
     if (cache) cachedInput_ = x.data();
@@ -167,18 +191,34 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
         for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
             const ConstMat dY(dy.sample(n), F, P);
             if (wantParams) {
-                const float* col = pointwise ? x.sample(n) : columnsFor(x, n);
-                MatrixMap(grads_.kernel(c), F, K).noalias() += dY * ConstMat(col, K, P).transpose();
+                MatrixMap dW(grads_.kernel(c), F, K);
+                if (pointwise) {
+                    dW.noalias() += dY * ConstMat(x.sample(n), K, P).transpose();
+                } else {
+                    const int step = tileRows(K, geom_);
+                    for (int r0 = 0; r0 < geom_.outH; r0 += step) {
+                        const int rows = std::min(step, geom_.outH - r0), tp = rows * geom_.outW;
+                        const float* col = columnsFor(x, n, r0, rows);
+                        const ConstStridedMat dYt(dy.sample(n) + r0 * geom_.outW, F, tp, Eigen::OuterStride<>(P));
+                        dW.noalias() += dYt * ConstMat(col, K, tp).transpose();
+                    }
+                }
                 if (useBias_) VectorMap(grads_.bias(c), F) += dY.rowwise().sum();
             }
             if (!dx) continue;
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
             } else if (flippedPath) {
-                const int pixels = gd.outPixels();
-                float* colD = threadScratch(1, std::size_t(Kd) * pixels);
-                im2col(dy.sample(n), gd, colD);
-                Mat(dx->sample(n), C, pixels).noalias() = flipped_.matrix(C, Kd) * ConstMat(colD, Kd, pixels);
+                const int pixels = gd.outPixels(), step = tileRows(Kd, gd);
+                Mat dX(dx->sample(n), C, pixels);
+                dX.setZero();
+                for (int r0 = 0; r0 < gd.outH; r0 += step) {
+                    const int rows = std::min(step, gd.outH - r0), tp = rows * gd.outW;
+                    float* colD = threadScratch(1, std::size_t(Kd) * tp);
+                    im2col(dy.sample(n), rowTile(gd, r0, rows), colD);
+                    StridedMat(dX.data() + r0 * gd.outW, C, tp, Eigen::OuterStride<>(pixels)).noalias() +=
+                        flipped_.matrix(C, Kd) * ConstMat(colD, Kd, tp);
+                }
             } else {
                 MatrixMap dC(threadScratch(1, std::size_t(K) * P), K, P);
                 dC.noalias() = W.transpose() * dY;

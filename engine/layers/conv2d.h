@@ -41,7 +41,8 @@ public:
 
 private:
     WindowGeometry geometry(const Shape& input) const;
-    const float* columnsFor(const Tensor& x, int n) const;  // im2col of sample n (cached or thread scratch)
+    // im2col of output rows [row0, row0 + rows) of sample n (from the cache or into thread scratch).
+    const float* columnsFor(const Tensor& x, int n, int row0, int rows) const;
 
     int filters_;
     int kh_, kw_, sh_, sw_;

@@ -32,6 +32,34 @@ Tensor naiveConv(const Tensor& x, const Tensor& w, const Tensor* b, int sh, int 
     return y;
 }
 
+// Gradients of L = Σ y·dy by the definition: dW[f,c,i,j] = Σ dy·x, dx[c,ih,iw] = Σ dy·W.
+void naiveConvBackward(const Tensor& x, const Tensor& w, const Tensor& dy, int sh, int sw, int padTop, int padLeft,
+                       Tensor& dw, Tensor& dx) {
+    const int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+    const int F = w.dim(0), kh = w.dim(2), kw = w.dim(3), outH = dy.dim(2), outW = dy.dim(3);
+    std::vector<double> gw(w.size(), 0.0), gx(x.size(), 0.0);
+    for (int n = 0; n < N; ++n)
+        for (int f = 0; f < F; ++f)
+            for (int oh = 0; oh < outH; ++oh)
+                for (int ow = 0; ow < outW; ++ow) {
+                    const double g = dy[((n * F + f) * outH + oh) * outW + ow];
+                    for (int c = 0; c < C; ++c)
+                        for (int i = 0; i < kh; ++i)
+                            for (int j = 0; j < kw; ++j) {
+                                const int ih = oh * sh - padTop + i, iw = ow * sw - padLeft + j;
+                                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                                const std::size_t xi = ((n * C + c) * H + ih) * W + iw;
+                                const std::size_t wi = ((f * C + c) * kh + i) * kw + j;
+                                gw[wi] += g * x[xi];
+                                gx[xi] += g * w[wi];
+                            }
+                }
+    dw = Tensor(w.shape());
+    dx = Tensor(x.shape());
+    for (std::size_t i = 0; i < gw.size(); ++i) dw[i] = float(gw[i]);
+    for (std::size_t i = 0; i < gx.size(); ++i) dx[i] = float(gx[i]);
+}
+
 std::unique_ptr<Layer> makeConv(const Json& config) { return LayerRegistry::instance().create("Conv2D", config); }
 }  // namespace
 
@@ -154,6 +182,50 @@ private slots:
                                      sw, g.padTop, g.padLeft, g.outH, g.outW);
         QCOMPARE(y.shape(), ref.shape());
         QVERIFY2(relativeError(y, ref) < 1e-6, std::to_string(relativeError(y, ref)).c_str());
+    }
+
+    // Layers whose column matrix exceeds one im2col tile (512 KiB): forward, kernel and input
+    // gradients still equal the definition, with the column cache (training) and without (inference).
+    void tiledMatchesDefinition_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QList<int>>("input");  // N, C, H, W
+        QTest::newRow("narrowing 24->16 same (flipped dx tiled too)") << R"({"filters":16,"kernel_size":3})"
+                                                                      << QList<int>{2, 24, 34, 33};
+        QTest::newRow("widening 16->24 same (col2im dx)") << R"({"filters":24,"kernel_size":3})"
+                                                          << QList<int>{2, 16, 34, 33};
+        QTest::newRow("32->8 stride 2 same") << R"({"filters":8,"kernel_size":3,"strides":2})"
+                                             << QList<int>{2, 32, 70, 66};
+        QTest::newRow("32->8 valid") << R"({"filters":8,"kernel_size":3,"padding":"valid"})"
+                                     << QList<int>{1, 32, 36, 35};
+    }
+    void tiledMatchesDefinition() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        auto* conv = dynamic_cast<Conv2D*>(layer.get());
+        Rng rng(8);
+        const Tensor x = randomTensor({input[0], input[1], input[2], input[3]}, rng);
+        buildLayer(*layer, {x});
+        conv->bias() = randomTensor(conv->bias().shape(), rng);
+        const auto c = layer->config();
+        const auto [kh, kw] = configPair(c, "kernel_size", "t");
+        const auto [sh, sw] = configPair(c, "strides", "t");
+        const WindowGeometry g = WindowGeometry::make(input[1], input[2], input[3], kh, kw, sh, sw, conv->padding());
+        QVERIFY(std::size_t(g.patchSize()) * g.outPixels() > 128 * 1024);  // more than one tile
+        const Tensor ref = naiveConv(x, conv->kernel(), &conv->bias(), sh, sw, g.padTop, g.padLeft, g.outH, g.outW);
+        const Tensor dy = randomTensor(ref.shape(), rng);
+        Tensor refDw, refDx;
+        naiveConvBackward(x, conv->kernel(), dy, sh, sw, g.padTop, g.padLeft, refDw, refDx);
+        for (Mode mode : {Mode::Training, Mode::Inference}) {
+            Tensor y, dx;
+            layer->forward({&x}, y, mode);
+            QVERIFY2(relativeError(y, ref) < 1e-6, std::to_string(relativeError(y, ref)).c_str());
+            layer->parameters()[0].grad->setZero();
+            layer->backward({&x}, y, dy, {&dx});
+            const Tensor& dw = *layer->parameters()[0].grad;
+            QVERIFY2(relativeError(dw, refDw) < 1e-5, ("dW " + std::to_string(relativeError(dw, refDw))).c_str());
+            QVERIFY2(relativeError(dx, refDx) < 1e-5, ("dx " + std::to_string(relativeError(dx, refDx))).c_str());
+        }
     }
 
     // Same seed, same data: bit-identical gradients, whether or not forward cached its columns.
