@@ -171,8 +171,8 @@ Project lessonProject(const Lesson& lesson) {
             p.training = settings(8, 32, 1e-3, {"accuracy"});
             break;
         case 9:  // normal galaxies with a few oddballs (rings, arcs, trails, hot pixels)
-            p.dataSource = simulated("anomaly", 600, 32);
-            p.network = NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 4);
+            p.dataSource = simulated("anomaly", 600, 32);  // classes normal / anomaly
+            p.network = NetworkPanel::templateNetwork("cnn-morphology", {1, 32, 32}, 2);
             p.training = settings(8, 32, 1e-3, {"accuracy"});
             break;
         case 10: {

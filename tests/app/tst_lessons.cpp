@@ -112,6 +112,22 @@ private slots:
         s.window.hide();
     }
 
+    void lessonInFrontOnFirstStart() {
+        // A first start (no saved window layout) opened on a lesson, as `scripts/run.sh` does on a new
+        // machine: the lesson text must be in front, not the Network panel the window raises by default.
+        QSettings settings;
+        settings.remove("window/geometry");
+        settings.remove("window/state");
+        Studio s;
+        QVERIFY(s.lessons->openLesson(9));
+        s.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&s.window));
+        QTest::qWait(50);
+        QCOMPARE(frontTab(s.window), QString("Lessons"));
+        QVERIFY(s.lessons->findChild<QPushButton*>("showGenerateDock"));
+        s.window.hide();
+    }
+
     void everyLessonLoads_data() {
         QTest::addColumn<int>("number");
         for (int n = 1; n <= 10; ++n) QTest::newRow(qPrintable(QString("lesson %1").arg(n))) << n;
