@@ -271,28 +271,35 @@ void TestGeneratePanel::startWithoutImagesSaysWhy() {
     QVERIFY2(panel2.statusText().contains("is not a folder"), qPrintable(panel2.statusText()));
 }
 
+// An untrained generative pair of 16×16 grey images saved as `deepfield-cli train --model <kind>`
+// saves a run (model.json, first/second.safetensors); the weights are seeded with seed, seed + 1.
+GraphPair writeUntrainedRun(const std::string& run, const std::string& kind, int latent, std::uint64_t seed) {
+    GenerativeTemplateOptions to;
+    to.imageShape = {1, 16, 16};
+    to.latent = latent;
+    to.baseFilters = 4;
+    GraphPair pair = makeGenerativeTemplate(kind, to);
+    pair.first.build();
+    pair.second.build();
+    pair.first.reset(seed);
+    pair.second.reset(seed + 1);
+    const Json model{{"format", "deepfield-graph"},
+                     {"generative", Json{{"kind", kind}, {"first", pair.first.toJson()}, {"second", pair.second.toJson()}}},
+                     {"preprocessing", Json{{"input", "image_folder"}, {"input_shape", Shape{1, 16, 16}}}},
+                     {"training", Json::object()}};
+    writeFileAtomically(run + "/model.json", model.dump(2));
+    pair.first.saveWeights(run + "/first.safetensors");
+    pair.second.saveWeights(run + "/second.safetensors");
+    return pair;
+}
+
 // A run folder in the layout `deepfield-cli train --model wgan` writes (train_generative.h): the
 // panel shows its snapshots in step order and its curves, and ranks with its critic.
 void TestGeneratePanel::opensACliRun() {
     QTemporaryDir dir;
     const std::string run = dir.filePath("run-wgan").toStdString();
     std::filesystem::create_directories(run + "/samples");
-    GenerativeTemplateOptions to;
-    to.imageShape = {1, 16, 16};
-    to.latent = 8;
-    to.baseFilters = 4;
-    GraphPair pair = makeGenerativeTemplate("wgan", to);
-    pair.first.build();
-    pair.second.build();
-    pair.first.reset(1);
-    pair.second.reset(2);
-    const Json model{{"format", "deepfield-graph"},
-                     {"generative", Json{{"kind", "wgan"}, {"first", pair.first.toJson()}, {"second", pair.second.toJson()}}},
-                     {"preprocessing", Json{{"input", "image_folder"}, {"input_shape", Shape{1, 16, 16}}}},
-                     {"training", Json::object()}};
-    writeFileAtomically(run + "/model.json", model.dump(2));
-    pair.first.saveWeights(run + "/first.safetensors");
-    pair.second.saveWeights(run + "/second.safetensors");
+    GraphPair pair = writeUntrainedRun(run, "wgan", 8, 1);
     writeFileAtomically(run + "/history.csv", "epoch,train_loss,val_loss,train_d_loss,train_g_loss,train_wasserstein\n"
                                               "1,-0.5,,-0.5,0.2,0.5\n2,-0.25,,-0.25,0.1,0.25\n");
     // Three snapshots of 2 images each (cubes of K·C planes), written out of order.
@@ -336,22 +343,7 @@ void TestGeneratePanel::ranksAVaeRunByTheChosenStatistic() {
     QTemporaryDir dir;
     const std::string run = dir.filePath("run-vae").toStdString();
     std::filesystem::create_directories(run);
-    GenerativeTemplateOptions to;
-    to.imageShape = {1, 16, 16};
-    to.latent = 4;
-    to.baseFilters = 4;
-    GraphPair pair = makeGenerativeTemplate("vae-latent", to);
-    pair.first.build();
-    pair.second.build();
-    pair.first.reset(3);
-    pair.second.reset(4);
-    const Json model{{"format", "deepfield-graph"},
-                     {"generative", Json{{"kind", "vae-latent"}, {"first", pair.first.toJson()}, {"second", pair.second.toJson()}}},
-                     {"preprocessing", Json{{"input", "image_folder"}, {"input_shape", Shape{1, 16, 16}}}},
-                     {"training", Json::object()}};
-    writeFileAtomically(run + "/model.json", model.dump(2));
-    pair.first.saveWeights(run + "/first.safetensors");
-    pair.second.saveWeights(run + "/second.safetensors");
+    GraphPair pair = writeUntrainedRun(run, "vae-latent", 4, 3);
 
     SimOptions o;
     o.kind = SimKind::Anomaly;
