@@ -21,6 +21,7 @@
 #include "lessons/lesson_catalog.h"
 #include "lessons/lessons_panel.h"
 #include "lessons/overfit_view.h"
+#include "lesson_fixture.h"
 #include "loss_surface_view.h"
 #include "main_window.h"
 #include "panels/data_panel.h"
@@ -32,16 +33,7 @@ using namespace deepfield;
 using namespace deepfield::app;
 
 namespace {
-struct Studio {
-    MainWindow window;
-    LessonsPanel* lessons;
-    Studio() {
-        window.setOfferRecovery(false);
-        lessons = installLessons(&window);
-        window.resize(1400, 900);
-    }
-    ~Studio() { window.discardChanges(); }
-};
+using testing::Studio;
 
 // The title of the tab in front in the dock tab bar that holds the Lessons tab.
 QString frontTab(QMainWindow& w) {
