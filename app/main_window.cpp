@@ -179,11 +179,8 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
     if (!settings.contains("window/geometry")) resize(1600, 960);
-    if (!settings.contains("window/state"))
-        QTimer::singleShot(0, this, [this] {
-            // First start: the Network panel in front of the panels tabbed with it later.
-            if (auto* network = findChild<QDockWidget*>("NetworkDock")) network->raise();
-        });
+    if (!settings.contains("window/state"))  // first start: Network in front of the panels tabbed onto it
+        if (auto* network = findChild<QDockWidget*>("NetworkDock")) network->raise();
     statusBar()->showMessage(tr("Ready"));
     updateTitle();
     QTimer::singleShot(0, this, &MainWindow::offerRecovery);

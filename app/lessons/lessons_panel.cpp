@@ -396,12 +396,7 @@ void LessonsPanel::raiseDocks(const Lesson& lesson) {
         status_->setText(tr("This lesson's own panel (%1) is not part of this build yet; the data and network are "
                             "loaded.")
                              .arg(missing.join(", ")));
-    if (self) {
-        self->raise();
-        // On a first start the main window puts the Network panel in front once the event loop runs,
-        // after a lesson opened from the command line: raise the lesson again after that queued work.
-        QTimer::singleShot(0, self, [self] { self->raise(); });
-    }
+    if (self) self->raise();
 }
 
 bool LessonsPanel::loadGalaxyZoo() {

@@ -112,12 +112,7 @@ bool prepareScreenshotScene(MainWindow& w, const ScreenshotScene& s, std::functi
         w.resize(1900, 1000);
         w.resizeDocks({w.findChild<QDockWidget*>("DataDock"), dock}, {260, 1400}, Qt::Horizontal);
     }
-    // The dock is raised again just before the picture: the window's first-start layout and the
-    // lessons raise their own docks from the event loop.
-    auto raised = [&w, dock, ready] {
-        if (dock) dock->raise();
-        QTimer::singleShot(200, &w, ready);
-    };
+    auto raised = [&w, ready] { QTimer::singleShot(200, &w, ready); };
     if (s.panel == "generate") generateScene(w, s, raised);
     else if (s.panel == "image-to-image") imageToImageScene(w, s, raised);
     else whenDataLoaded(w, s.train, raised);

@@ -5,7 +5,9 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -198,6 +200,24 @@ private slots:
         // The window's width is the sum of the docks' minimum widths, some of them other panels'.
         if (w.width() > 1600) qWarning("the window needs %d px: %s", w.width(), qPrintable(widths.join("; ")));
         QVERIFY(data->width() <= 420);  // and the Data dock takes no more than its share
+        w.discardChanges();
+    }
+
+    void networkInFrontOnFirstStart() {
+        // No saved layout: of the panels tabbed together, the Network panel is the one in front.
+        QSettings settings;
+        settings.remove("window/geometry");
+        settings.remove("window/state");
+        MainWindow w;
+        w.setOfferRecovery(false);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(50);
+        QString front;
+        for (QTabBar* bar : w.findChildren<QTabBar*>())
+            for (int i = 0; i < bar->count(); ++i)
+                if (bar->tabText(i) == "Network") front = bar->tabText(bar->currentIndex());
+        QCOMPARE(front, QString("Network"));
         w.discardChanges();
     }
 
