@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "layers/direct_conv.h"
 #include "layers/registry.h"
 
 namespace deepfield {
@@ -114,8 +115,11 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     const int F = filters_, K = geom_.patchSize(), P = geom_.outPixels();
     y.resize({N, F, geom_.outH, geom_.outW});
     const bool pointwise = geom_.isPointwise();
-    // The cache lets backward skip im2col; inference passes need only one buffer per thread.
-    const bool cache = cacheColumns_ && mode == Mode::Training && !pointwise &&
+    const bool direct = !pointwise && directConvolution_ && directConvApplies(geom_);
+    if (direct) direct_.pack(kernel_.data(), F, geom_);
+    // The cache lets backward skip im2col; inference passes need only one buffer per thread. The
+    // direct path writes no columns, and backward rebuilds them tile by tile in L2.
+    const bool cache = cacheColumns_ && mode == Mode::Training && !pointwise && !direct &&
                        std::size_t(N) * K * P * sizeof(float) <= kMaxCachedColumnBytes;
     cachedInput_ = nullptr;
     if (cache) colCache_.resize({N, K, P});
@@ -125,6 +129,10 @@ void Conv2D::forward(const Tensor& x, Tensor& y, Mode mode) {
     const bool parallel = N > 1 && double(N) * F * K * P > kParallelMinFlops;  // one sample: no team to start
 #pragma omp parallel for schedule(dynamic) if (parallel)
     for (int n = 0; n < N; ++n) {
+        if (direct) {
+            directConv(x.sample(n), geom_, direct_, useBias_ ? bias_.data() : nullptr, y.sample(n));
+            continue;
+        }
         Mat Y(y.sample(n), F, P);
         // Start from the bias and let the products accumulate into it (no extra pass).
         if (useBias_)
@@ -160,14 +168,13 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
     // ∂L/∂x of a stride-1 convolution is itself a convolution: dy correlated with the kernel flipped
     // in space and with channels in and out swapped, i.e. dx (C, H·W) = W' (C, F·kh·kw) · im2col(dy).
     // That moves F·kh·kw rows per pixel instead of making C·kh·kw rows of ∂L/∂col and scattering
-    // them back (col2im), so it wins when the layer narrows (C > F: a U-Net decoder after the
-    // concatenation). Rounding differs from the col2im path (sums in another order).
+    // them back (col2im), so it wins when the layer does not widen (C ≥ F: a U-Net decoder after
+    // the concatenation), and always when the direct convolution computes it. Rounding differs
+    // from the col2im path (sums in another order).
     const int C = geom_.channels;
-    const bool flippedPath = dx && !pointwise && sh_ == 1 && sw_ == 1 && C > F && geom_.padTop < kh_ &&
-                             geom_.padLeft < kw_;
+    const bool flippable = dx && !pointwise && sh_ == 1 && sw_ == 1 && geom_.padTop < kh_ && geom_.padLeft < kw_;
     WindowGeometry gd;  // the window over dy (F, Ho, Wo) whose output is dx's (H, W)
-    int Kd = 0;
-    if (flippedPath) {
+    if (flippable) {
         gd = geom_;
         gd.channels = F;
         gd.height = geom_.outH;
@@ -176,7 +183,11 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
         gd.padLeft = kw_ - 1 - geom_.padLeft;
         gd.outH = geom_.height;
         gd.outW = geom_.width;
-        Kd = gd.patchSize();
+    }
+    const bool directDx = flippable && directConvolution_ && directConvApplies(gd);
+    const bool flippedPath = flippable && (C >= F || directDx);
+    const int Kd = flippedPath ? gd.patchSize() : 0;
+    if (flippedPath) {
         flipped_.resize({C, Kd});
         for (int f = 0; f < F; ++f)
             for (int c = 0; c < C; ++c)
@@ -184,6 +195,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
                     for (int j = 0; j < kw_; ++j)
                         flipped_[std::size_t(c) * Kd + (f * kh_ + i) * kw_ + j] =
                             kernel_[((std::size_t(f) * C + c) * kh_ + (kh_ - 1 - i)) * kw_ + (kw_ - 1 - j)];
+        if (directDx) directFlipped_.pack(flipped_.data(), C, gd);
     }
 
     const ConstMatrixMap W(kernel_.data(), F, K);
@@ -208,6 +220,8 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
             if (!dx) continue;
             if (pointwise) {
                 Mat(dx->sample(n), K, P).noalias() = W.transpose() * dY;
+            } else if (directDx) {
+                directConv(dy.sample(n), gd, directFlipped_, nullptr, dx->sample(n));
             } else if (flippedPath) {
                 const int pixels = gd.outPixels(), step = tileRows(Kd, gd);
                 Mat dX(dx->sample(n), C, pixels);

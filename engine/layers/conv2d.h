@@ -1,6 +1,7 @@
 #pragma once
 #include <utility>
 
+#include "layers/direct_conv.h"
 #include "layers/im2col.h"
 #include "layers/initializer.h"
 #include "layers/layer.h"
@@ -9,8 +10,9 @@ namespace deepfield {
 
 // Conv2D(filters, kernel_size, strides, padding): y[f] = Σ_c W[f, c] ⋆ x[c] + b[f].
 // x (N, C, H, W), W (filters, C, kh, kw) as PyTorch's OIHW, b (filters), y (N, filters, Ho, Wo).
-// Computed per sample as one matrix product Y (F, Ho·Wo) = W (F, C·kh·kw) · im2col(x),
-// samples spread over OpenMP threads (Eigen runs single-threaded inside the parallel region).
+// Computed per sample as one matrix product Y (F, Ho·Wo) = W (F, C·kh·kw) · im2col(x), or for
+// stride-1 "same" windows by the direct convolution of direct_conv.h; samples spread over
+// OpenMP threads (Eigen runs single-threaded inside the parallel region).
 class Conv2D : public UnaryLayer {
 public:
     Conv2D(int filters, std::pair<int, int> kernelSize, std::pair<int, int> strides = {1, 1},
@@ -38,6 +40,10 @@ public:
     // wanted (attribution): backward then needs neither im2col nor the dW product.
     void setParameterGradients(bool on) { parameterGradients_ = on; }
     bool parameterGradients() const { return parameterGradients_; }
+    // Whether stride-1 "same" windows use the direct convolution (direct_conv.h) for the output
+    // and the input gradient instead of im2col products. On by default; tests switch it off to
+    // compare the two paths.
+    void setDirectConvolution(bool on) { directConvolution_ = on; }
 
 private:
     WindowGeometry geometry(const Shape& input) const;
@@ -59,7 +65,9 @@ private:
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
     bool parameterGradients_ = true;
     ChunkedGradients grads_;              // per chunk of samples: dW (filters, C·kh·kw), db (filters)
-    Tensor flipped_;                      // backward of a narrowing stride-1 layer: (C, filters·kh·kw)
+    Tensor flipped_;                      // backward of a stride-1 layer, C ≥ filters: (C, filters·kh·kw)
+    bool directConvolution_ = true;
+    DirectConvKernel direct_, directFlipped_;  // kernel_ and flipped_ packed for directConv
 };
 
 }  // namespace deepfield

@@ -205,7 +205,7 @@ void col2im(const float* col, const WindowGeometry& g, float* dx) {
 }
 
 float* threadScratch(int slot, std::size_t floats) {
-    static thread_local std::vector<float> buffers[2];
+    static thread_local std::vector<float> buffers[3];
     std::vector<float>& b = buffers[slot];
     if (b.size() < floats) b.resize(floats);
     return b.data();

@@ -56,10 +56,10 @@ void im2col(const float* x, const WindowGeometry& g, float* col);
 void col2im(const float* col, const WindowGeometry& g, float* dx);
 
 // A buffer of at least `floats` floats owned by the calling thread and shared by every
-// convolution run on it (slot 0: im2col columns, slot 1: their gradient). Layers keep no
-// per-thread scratch of their own, so a deep network holds one set of buffers per thread
-// instead of one per layer (tens of MiB in a U-Net). Valid until this thread's next call
-// with the same slot.
+// convolution run on it (slot 0: im2col columns, slot 1: their gradient, slot 2: the padded
+// input of a direct convolution). Layers keep no per-thread scratch of their own, so a deep
+// network holds one set of buffers per thread instead of one per layer (tens of MiB in a
+// U-Net). Valid until this thread's next call with the same slot.
 float* threadScratch(int slot, std::size_t floats);
 
 // Parameter gradients of a batch computed in fixed chunks of samples (one per OpenMP thread),

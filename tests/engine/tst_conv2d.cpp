@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "gradcheck.h"
 #include "layers/conv2d.h"
+#include "layers/direct_conv.h"
 #include "layers/registry.h"
 
 using namespace deepfield;
@@ -226,6 +227,71 @@ private slots:
             QVERIFY2(relativeError(dw, refDw) < 1e-5, ("dW " + std::to_string(relativeError(dw, refDw))).c_str());
             QVERIFY2(relativeError(dx, refDx) < 1e-5, ("dx " + std::to_string(relativeError(dx, refDx))).c_str());
         }
+    }
+
+    // Widths that are whole SIMD vectors take the direct convolution (direct_conv.h) for y and dx:
+    // register blocks of output vectors × filters with remainders on both, odd and even kernels,
+    // explicit padding, narrowing (flipped dx) and widening layers. Each must equal the definition,
+    // and the im2col path of the same layer.
+    void directMatchesDefinition_data() {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QList<int>>("input");  // N, C, H, W
+        QTest::newRow("3x3 same, 7 filters, 5 rows x 2 vectors") << R"({"filters":7,"kernel_size":3})"
+                                                                 << QList<int>{2, 5, 5, 32};
+        QTest::newRow("3x3 same, 1 channel in, 16 out (first layer)") << R"({"filters":16,"kernel_size":3})"
+                                                                     << QList<int>{3, 1, 6, 16};
+        QTest::newRow("narrowing 20->3") << R"({"filters":3,"kernel_size":3})" << QList<int>{2, 20, 3, 16};
+        QTest::newRow("13 filters, no bias") << R"({"filters":13,"kernel_size":3,"use_bias":false})"
+                                             << QList<int>{2, 4, 7, 48};
+        QTest::newRow("5x5 same on 2 rows (taps beyond the image)") << R"({"filters":2,"kernel_size":5})"
+                                                                   << QList<int>{2, 3, 2, 16};
+        QTest::newRow("4x4 same (pad 1 before, 2 after)") << R"({"filters":5,"kernel_size":4})"
+                                                          << QList<int>{2, 3, 5, 16};
+        QTest::newRow("3x3 explicit 1") << R"({"filters":4,"kernel_size":3,"padding":1})" << QList<int>{2, 2, 4, 32};
+        QTest::newRow("1x3 same") << R"({"filters":3,"kernel_size":[1,3]})" << QList<int>{2, 2, 3, 16};
+    }
+    void directMatchesDefinition() {
+        QFETCH(QString, config);
+        QFETCH(QList<int>, input);
+        auto layer = makeConv(Json::parse(config.toStdString()));
+        auto* conv = dynamic_cast<Conv2D*>(layer.get());
+        Rng rng(21);
+        const Tensor x = randomTensor({input[0], input[1], input[2], input[3]}, rng);
+        buildLayer(*layer, {x});
+        const bool bias = conv->parameters().size() > 1;
+        if (bias) conv->bias() = randomTensor(conv->bias().shape(), rng);
+        const auto c = layer->config();
+        const auto [kh, kw] = configPair(c, "kernel_size", "t");
+        const WindowGeometry g = WindowGeometry::make(input[1], input[2], input[3], kh, kw, 1, 1, conv->padding());
+        QVERIFY(directConvApplies(g));  // else this would test the im2col path twice
+        const Tensor ref = naiveConv(x, conv->kernel(), bias ? &conv->bias() : nullptr, 1, 1, g.padTop, g.padLeft,
+                                     g.outH, g.outW);
+        const Tensor dy = randomTensor(ref.shape(), rng);
+        Tensor refDw, refDx;
+        naiveConvBackward(x, conv->kernel(), dy, 1, 1, g.padTop, g.padLeft, refDw, refDx);
+        for (bool direct : {true, false}) {
+            conv->setDirectConvolution(direct);
+            for (Mode mode : {Mode::Training, Mode::Inference}) {
+                Tensor y, dx;
+                layer->forward({&x}, y, mode);
+                QVERIFY2(relativeError(y, ref) < 1e-6, ("y " + std::to_string(relativeError(y, ref))).c_str());
+                layer->parameters()[0].grad->setZero();
+                layer->backward({&x}, y, dy, {&dx});
+                const Tensor& dw = *layer->parameters()[0].grad;
+                QVERIFY2(relativeError(dw, refDw) < 1e-5, ("dW " + std::to_string(relativeError(dw, refDw))).c_str());
+                QVERIFY2(relativeError(dx, refDx) < 1e-5, ("dx " + std::to_string(relativeError(dx, refDx))).c_str());
+            }
+        }
+    }
+    void directGradients() {
+        auto layer = makeConv(Json{{"filters", 7}, {"kernel_size", 3}});
+        Rng rng(12);
+        std::vector<Tensor> in{randomTensor({2, 3, 3, 16}, rng)};
+        buildLayer(*layer, in);
+        for (Param& p : layer->parameters())
+            if (p.name == "bias") *p.value = randomTensor(p.value->shape(), rng);
+        const auto r = checkLayerGradients(*layer, in, Mode::Training, 1e-2);
+        QVERIFY2(r.worstError < 1e-3, (r.worst + " error " + std::to_string(r.worstError)).c_str());
     }
 
     // Same seed, same data: bit-identical gradients, whether or not forward cached its columns.

@@ -119,25 +119,35 @@ private slots:
             worst = std::max(worst, m.completenessError());
             mean += m.completenessError() / double(images.size());
         }
-        o.steps = 400;
+        // Mean completeness error over the images at `steps` midpoint steps; `worstOut` gets the largest.
+        auto errorAt = [&](int steps, double* worstOut) {
+            o.steps = steps;
+            double sum = 0;
+            for (const Sample& s : images) {
+                const double e = integratedGradients(g, s.image, Target::predicted(probability), o).completenessError();
+                sum += e;
+                if (worstOut) *worstOut = std::max(*worstOut, e);
+            }
+            return sum / double(images.size());
+        };
         double fine = 0;
-        for (const Sample& s : images)
-            fine = std::max(fine, integratedGradients(g, s.image, Target::predicted(probability), o).completenessError());
-        qInfo("completeness error at 50 steps: mean %.5f worst %.5f; at 400 steps worst %.5f", mean, worst, fine);
-        // Measured on this network (relative to |f(x) - f(baseline)|): logits 50 steps mean 0.4-1.3%,
-        // worst 0.9-2.9%; softmax probability mean 3.3-3.5%, worst 5.6-6.6%; 400 steps worst <= 0.8%
-        // (ranges: runs with 1 and 2 threads, whose training differs in rounding).
-        // The midpoint sum of a ReLU network's piecewise-constant gradient converges like 1/steps.
-        QVERIFY2(mean < (probability ? 0.05 : 0.02), qPrintable(QString("mean error at 50 steps %1").arg(mean)));
-        QVERIFY2(worst < (probability ? 0.1 : 0.04), qPrintable(QString("worst error at 50 steps %1").arg(worst)));
+        const double fineMean = errorAt(400, &fine);
+        const double coarse = errorAt(2, nullptr);
+        qInfo("completeness error: 2 steps mean %.5f; 50 steps mean %.5f worst %.5f; 400 steps mean %.5f worst %.5f",
+              coarse, mean, worst, fineMean, fine);
+        // Measured on this network (relative to |f(x) - f(baseline)|): logits 50 steps mean 0.3-3.0%,
+        // worst 0.9-7.9%; softmax probability mean 3.3-6.9%, worst 5.6-15.6%; 400 steps worst <= 0.8%
+        // (ranges over six trainings that differ only in rounding: 1 or 2 threads, im2col or direct
+        // convolution). The midpoint sum of a ReLU network's piecewise-constant gradient converges
+        // like 1/steps only on average: between 2 and ~100 steps the error jumps about with the
+        // ReLU kinks the path happens to cross (zero baseline, logits: 2.3 % at 2 steps, 2.8 % at
+        // 50, 1.2 % at 64), so convergence is checked between 2 and 400 steps. A wrong gradient or
+        // path scaling gives errors of order 100 %.
+        QVERIFY2(mean < (probability ? 0.1 : 0.045), qPrintable(QString("mean error at 50 steps %1").arg(mean)));
+        QVERIFY2(worst < (probability ? 0.25 : 0.12), qPrintable(QString("worst error at 50 steps %1").arg(worst)));
         QVERIFY2(fine < 0.01, qPrintable(QString("worst error at 400 steps %1").arg(fine)));
-        o.steps = 50;
-        // Few steps are visibly worse: the check can fail.
-        o.steps = 2;
-        double coarse = 0;
-        for (const Sample& s : images)
-            coarse = std::max(coarse, integratedGradients(g, s.image, Target::predicted(probability), o).completenessError());
-        QVERIFY2(coarse > worst, qPrintable(QString("2 steps %1 vs 50 steps %2").arg(coarse).arg(worst)));
+        QVERIFY2(coarse > 4 * fineMean,
+                 qPrintable(QString("2 steps mean %1 vs 400 steps mean %2").arg(coarse).arg(fineMean)));
     }
 
     void timeOfOneMap() {
