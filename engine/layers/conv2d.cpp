@@ -198,6 +198,7 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
         if (directDx) directFlipped_.pack(flipped_.data(), C, gd);
     }
 
+    const bool directDw = wantParams && !pointwise && directConvolution_ && directKernelGradientApplies(geom_);
     const ConstMatrixMap W(kernel_.data(), F, K);
     grads_.run(N > 1 && double(N) * F * K * P > kParallelMinFlops, [&](int c) {
         for (int n = grads_.begin(c); n < grads_.end(c); ++n) {
@@ -206,6 +207,8 @@ void Conv2D::backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* 
                 MatrixMap dW(grads_.kernel(c), F, K);
                 if (pointwise) {
                     dW.noalias() += dY * ConstMat(x.sample(n), K, P).transpose();
+                } else if (directDw) {
+                    directConvKernelGradient(x.sample(n), geom_, dy.sample(n), F, dW.data());
                 } else {
                     const int step = tileRows(K, geom_);
                     for (int r0 = 0; r0 < geom_.outH; r0 += step) {

@@ -34,4 +34,14 @@ private:
 // Uses the calling thread's scratch slot 2 for the padded input.
 void directConv(const float* x, const WindowGeometry& g, const DirectConvKernel& k, const float* bias, float* y);
 
+// True when directConvKernelGradient is the faster way to this window's kernel gradient: a direct
+// window on an image of at least 32×32 pixels. On smaller images each (filter, tap) sum has too
+// few vectors to pay for its final reduction, and the im2col product wins.
+bool directKernelGradientApplies(const WindowGeometry& g);
+
+// The kernel gradient of the same convolution for one sample: dW (F, C·kh·kw) += Σ_pixels dy[f] ·
+// x[window tap], each (filter, tap) pair summed in SIMD lanes over the image and reduced once.
+// Also uses scratch slot 2.
+void directConvKernelGradient(const float* x, const WindowGeometry& g, const float* dy, int filters, float* dW);
+
 }  // namespace deepfield

@@ -236,19 +236,30 @@ private slots:
     void directMatchesDefinition_data() {
         QTest::addColumn<QString>("config");
         QTest::addColumn<QList<int>>("input");  // N, C, H, W
+        QTest::addColumn<bool>("directDw");     // kernel gradient by the direct path too (>= 32x32 pixels)
         QTest::newRow("3x3 same, 7 filters, 5 rows x 2 vectors") << R"({"filters":7,"kernel_size":3})"
-                                                                 << QList<int>{2, 5, 5, 32};
+                                                                 << QList<int>{2, 5, 5, 32} << false;
         QTest::newRow("3x3 same, 1 channel in, 16 out (first layer)") << R"({"filters":16,"kernel_size":3})"
-                                                                     << QList<int>{3, 1, 6, 16};
-        QTest::newRow("narrowing 20->3") << R"({"filters":3,"kernel_size":3})" << QList<int>{2, 20, 3, 16};
+                                                                     << QList<int>{3, 1, 6, 16} << false;
+        QTest::newRow("narrowing 20->3") << R"({"filters":3,"kernel_size":3})" << QList<int>{2, 20, 3, 16} << false;
         QTest::newRow("13 filters, no bias") << R"({"filters":13,"kernel_size":3,"use_bias":false})"
-                                             << QList<int>{2, 4, 7, 48};
+                                             << QList<int>{2, 4, 7, 48} << false;
         QTest::newRow("5x5 same on 2 rows (taps beyond the image)") << R"({"filters":2,"kernel_size":5})"
-                                                                   << QList<int>{2, 3, 2, 16};
+                                                                   << QList<int>{2, 3, 2, 16} << false;
         QTest::newRow("4x4 same (pad 1 before, 2 after)") << R"({"filters":5,"kernel_size":4})"
-                                                          << QList<int>{2, 3, 5, 16};
-        QTest::newRow("3x3 explicit 1") << R"({"filters":4,"kernel_size":3,"padding":1})" << QList<int>{2, 2, 4, 32};
-        QTest::newRow("1x3 same") << R"({"filters":3,"kernel_size":[1,3]})" << QList<int>{2, 2, 3, 16};
+                                                          << QList<int>{2, 3, 5, 16} << false;
+        QTest::newRow("3x3 explicit 1") << R"({"filters":4,"kernel_size":3,"padding":1})" << QList<int>{2, 2, 4, 32}
+                                        << false;
+        QTest::newRow("1x3 same") << R"({"filters":3,"kernel_size":[1,3]})" << QList<int>{2, 2, 3, 16} << false;
+        // Kernel gradient by the direct path: filter and tap blocks with remainders, rows wrapping.
+        QTest::newRow("dW: 3x3 same, 7 filters, 32x32") << R"({"filters":7,"kernel_size":3})"
+                                                        << QList<int>{2, 3, 32, 32} << true;
+        QTest::newRow("dW: 5x5 same, 2 filters, 20x64, no bias")
+            << R"({"filters":2,"kernel_size":5,"use_bias":false})" << QList<int>{1, 2, 20, 64} << true;
+        QTest::newRow("dW: 4x4 same (pad 1 before, 2 after), 16x64") << R"({"filters":9,"kernel_size":4})"
+                                                                     << QList<int>{2, 1, 16, 64} << true;
+        QTest::newRow("dW: narrowing 6->5, 32x48") << R"({"filters":5,"kernel_size":3})"
+                                                   << QList<int>{3, 6, 32, 48} << true;
     }
     void directMatchesDefinition() {
         QFETCH(QString, config);
@@ -263,7 +274,9 @@ private slots:
         const auto c = layer->config();
         const auto [kh, kw] = configPair(c, "kernel_size", "t");
         const WindowGeometry g = WindowGeometry::make(input[1], input[2], input[3], kh, kw, 1, 1, conv->padding());
+        QFETCH(bool, directDw);
         QVERIFY(directConvApplies(g));  // else this would test the im2col path twice
+        QCOMPARE(directKernelGradientApplies(g), directDw);
         const Tensor ref = naiveConv(x, conv->kernel(), bias ? &conv->bias() : nullptr, 1, 1, g.padTop, g.padLeft,
                                      g.outH, g.outW);
         const Tensor dy = randomTensor(ref.shape(), rng);
