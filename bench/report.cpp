@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "timing.h"
+
 namespace deepfield::bench {
 
 std::string benchSourceDir() { return DEEPFIELD_BENCH_DIR; }
@@ -27,6 +29,53 @@ Json side(const Json& results, const std::string& name, const char* mode) {
     return results[name][mode];
 }
 }  // namespace
+
+Json mergeTorchRuns(const std::vector<Json>& runs) {
+    if (runs.empty()) return nullptr;
+    if (runs.size() == 1) return runs.front();
+    Json merged{{"meta", runs.front().value("meta", Json::object())}, {"results", Json::object()}};
+    merged["meta"]["rounds"] = runs.size();
+    Json& out = merged["results"];
+    for (const Json& run : runs) {
+        const Json results = run.value("results", Json::object());
+        for (auto it = results.begin(); it != results.end(); ++it) {
+            Json& e = out[it.key()];
+            for (auto f = it->begin(); f != it->end(); ++f) {
+                const std::string key = f.key();
+                if (key.size() > 8 && key.compare(key.size() - 8, 8, "_windows") == 0) {
+                    for (const Json& w : *f) e[key].push_back(w);
+                } else if (!e.contains(key)) {
+                    e[key] = *f;  // desc, batch, unit, params; summaries are recomputed below
+                }
+            }
+        }
+    }
+    auto summary = [](const std::vector<double>& v) {
+        const Summary s = summarize(v);
+        return Json{{"min", s.min}, {"median", s.median}, {"max", s.max}, {"samples", s.samples}};
+    };
+    for (auto it = out.begin(); it != out.end(); ++it) {
+        Json& e = *it;
+        const bool ig = it.key() == "ig_cnn_morphology";
+        for (const char* mode : ig ? std::vector<const char*>{"batched", "loop"}
+                                   : std::vector<const char*>{"train", "infer"}) {
+            const std::string win = std::string(mode) + "_windows";
+            if (!e.contains(win)) continue;
+            std::vector<double> thr, ms;
+            for (const Json& w : e[win]) {
+                thr.push_back(e.value("batch", 0.0) * w.at("calls").get<double>() / w.at("seconds").get<double>());
+                ms.push_back(w.at("per_call_ms").get<double>());
+            }
+            if (ig) {
+                e[mode] = summary(ms);
+            } else {
+                e[mode] = summary(thr);
+                e[std::string(mode) + "_step_ms"] = summary(ms);
+            }
+        }
+    }
+    return merged;
+}
 
 Json compareResults(const Json& engine, const Json& torch) {
     Json out;
@@ -90,8 +139,10 @@ std::string pad(const std::string& s, int w, bool left = false) {
 std::string comparisonTable(const Json& c) {
     std::ostringstream o;
     const double gemm = c.value("eigen_gemm_gflops", 0.0);
-    o << "Engine vs PyTorch, throughput min / median / max over repeats; ratio = engine / PyTorch (min, median, "
-         "max by rank)\n"
+    const Json tmeta = c.contains("meta") && c["meta"].value("torch", Json()).is_object() ? c["meta"]["torch"] : Json();
+    o << "Engine vs PyTorch, throughput min / median / max over repeats"
+      << (tmeta.value("interleaved", false) ? " (engine and PyTorch repeats alternating)" : "")
+      << "; ratio = median engine / median PyTorch, (min max) = the same for the minima and for the maxima\n"
          "fgn = largest share of all cores used by other processes in a window (engine/torch); conv = the "
          "workload's convolution layers in GFLOP/s and as a share of Eigen's large GEMM ("
       << num(Json{{"v", gemm}}, "v", 1) << " GFLOP/s)\n";

@@ -2,7 +2,8 @@
 // workloads of bench/ (../shared/bench/README.md) on the engine — training and inference throughput
 // over interleaved repeats (min/median/max), integrated gradients, the convolutions' FLOP rate as a
 // share of Eigen's large-GEMM rate, peak memory of unet_clumps in a fresh process — and with --torch
-// bench/torch_ref.py run right after in the same run, with ratios engine / PyTorch.
+// bench/torch_ref.py in the same run (one engine repeat, one PyTorch repeat, alternating), with
+// ratios engine / PyTorch.
 #include <omp.h>
 #include <unistd.h>
 
@@ -31,10 +32,13 @@ using namespace deepfield::bench;
 const char* kUsage =
     "usage: deepfield-cli bench [--only NAMES] [--json FILE] [--repeats N] [--min-time S] [--warmup S]\n"
     "                           [--threads N] [--max-foreign F] [--retries N] [--quiet-wait S]\n"
-    "                           [--torch] [--python EXE] [--torch-script FILE] [--torch-json FILE] [--no-memory]\n"
+    "                           [--torch] [--no-interleave] [--python EXE] [--torch-script FILE] [--torch-json FILE]\n"
+    "                           [--no-memory]\n"
     "  NAMES: comma-separated from mlp_colors, cnn_morphology, cnn_morphology_3band, unet_clumps, vae_latent,\n"
-    "         gan, ig (default: all). --torch runs bench/torch_ref.py with the same options after the engine;\n"
-    "         --torch-json compares with an earlier torch_ref.py JSON instead.";
+    "         gan, ig (default: all). --torch runs bench/torch_ref.py with the same options in the same run:\n"
+    "         one engine repeat, then one PyTorch repeat, and so on, so that a machine whose speed drifts\n"
+    "         during the run affects both sides alike (--no-interleave: every engine repeat first, then\n"
+    "         PyTorch's). --torch-json compares with an earlier torch_ref.py JSON instead.";
 
 std::string selfPath() {
     char buf[4096];
@@ -109,6 +113,7 @@ int runBench(Args& args) {
     wo.retries = args.getInt("retries", 2, 0);
     wo.quietWait = args.getDouble("quiet-wait", 10.0);
     const bool runTorch = args.flag("torch");
+    const bool interleave = !args.flag("no-interleave");
     const std::string python = args.get("python", "/usr/bin/python3");
     const std::string torchScript = args.get("torch-script", benchSourceDir() + "/torch_ref.py");
     const std::string torchJsonPath = args.get("torch-json", "");
@@ -139,7 +144,8 @@ int runBench(Args& args) {
               {"cpu_model", cpuModel()},
               {"ncpu", sysconf(_SC_NPROCESSORS_ONLN)},
               {"started", nowUtc()},
-              {"args", {{"repeats", repeats}, {"min_time", wo.minTime}, {"warmup", warm}, {"max_foreign", wo.maxForeign},
+              {"args", {{"repeats", repeats}, {"interleave", runTorch && interleave}, {"min_time", wo.minTime},
+                        {"warmup", warm}, {"max_foreign", wo.maxForeign},
                         {"retries", wo.retries}, {"only", only}}}};
     std::cerr << "deepfield bench: " << threads << " threads, OMP_WAIT_POLICY " << meta["omp_wait_policy"].get<std::string>()
               << ", " << meta["cpu_model"].get<std::string>() << "\n";
@@ -152,6 +158,26 @@ int runBench(Args& args) {
     }
     if (ig) warmup([&] { ig->run(); }, warm, 3);
 
+    // One run of torch_ref.py with `reps` repeats of every selected workload; its JSON.
+    auto torchRun = [&](int reps) {
+        const std::string out = "/tmp/deepfield_torch_ref_" + std::to_string(getpid()) + ".json";
+        std::string onlyArg;
+        for (const std::string& n : only) onlyArg += (onlyArg.empty() ? "" : ",") + n;
+        std::string cmd = shellQuote(python) + " " + shellQuote(torchScript) + " --repeats " + std::to_string(reps) +
+                          " --min-time " + std::to_string(wo.minTime) + " --warmup " + std::to_string(warm) +
+                          " --threads " + std::to_string(threads) + " --max-foreign " + std::to_string(wo.maxForeign) +
+                          " --retries " + std::to_string(wo.retries) + " --json " + shellQuote(out);
+        if (!onlyArg.empty()) cmd += " --only " + shellQuote(onlyArg);
+        std::cerr << "running " << cmd << "\n";
+        std::cout.flush();
+        if (std::system(cmd.c_str()) != 0) throw Error("bench: the PyTorch reference failed: " + cmd);
+        std::ifstream f(out);
+        Json j = Json::parse(f);
+        std::remove(out.c_str());
+        return j;
+    };
+    std::vector<Json> torchRuns;
+
     std::map<std::string, std::vector<WindowResult>> raw;  // "<name>/<mode>"
     for (int r = 0; r < repeats; ++r) {
         for (auto& w : wls) {
@@ -162,7 +188,9 @@ int runBench(Args& args) {
         }
         if (ig) raw["ig/batched"].push_back(timedWindow([&] { ig->run(); }, wo));
         std::cerr << "repeat " << r + 1 << "/" << repeats << " done\n";
+        if (runTorch && interleave) torchRuns.push_back(torchRun(1));
     }
+    if (runTorch && !interleave) torchRuns.push_back(torchRun(repeats));
 
     Json results = Json::object();
     for (auto& w : wls) {
@@ -214,20 +242,8 @@ int runBench(Args& args) {
 
     Json torch;
     if (runTorch) {
-        const std::string out = "/tmp/deepfield_torch_ref_" + std::to_string(getpid()) + ".json";
-        std::string onlyArg;
-        for (const std::string& n : only) onlyArg += (onlyArg.empty() ? "" : ",") + n;
-        std::string cmd = shellQuote(python) + " " + shellQuote(torchScript) + " --repeats " + std::to_string(repeats) +
-                          " --min-time " + std::to_string(wo.minTime) + " --warmup " + std::to_string(warm) +
-                          " --threads " + std::to_string(threads) + " --max-foreign " + std::to_string(wo.maxForeign) +
-                          " --retries " + std::to_string(wo.retries) + " --json " + shellQuote(out);
-        if (!onlyArg.empty()) cmd += " --only " + shellQuote(onlyArg);
-        std::cerr << "running " << cmd << "\n";
-        std::cout.flush();
-        if (std::system(cmd.c_str()) != 0) throw Error("bench: the PyTorch reference failed: " + cmd);
-        std::ifstream f(out);
-        torch = Json::parse(f);
-        std::remove(out.c_str());
+        torch = mergeTorchRuns(torchRuns);
+        torch["meta"]["interleaved"] = interleave;
     } else if (!torchJsonPath.empty()) {
         std::ifstream f(torchJsonPath);
         if (!f) throw InputError("bench: cannot read --torch-json " + torchJsonPath);
