@@ -148,6 +148,13 @@ run("concatenate_channels", "Concatenate", {"axis": 0}, lambda x, p: torch.cat(x
     [rnd(2, 2, 4, 5), rnd(2, 3, 4, 5), rnd(2, 1, 4, 5)], {})
 run("concatenate_features", "Concatenate", {"axis": 0}, lambda x, p: torch.cat(x, 1), [rnd(3, 4), rnd(3, 2)], {})
 
+# Widths that are whole SIMD vectors: the engine's direct convolution (forward, input gradient, and
+# from 32x32 pixels the kernel gradient) instead of im2col products. Drawn last so the cases above
+# keep their random values.
+conv_case("conv_3x3_direct_32x32", 2, 6, 32, 32, 7, 3, 1, "same")
+conv_case("conv_3x3_direct_narrowing", 2, 20, 5, 16, 3, 3, 1, "same")
+conv_case("conv_5x5_direct_nobias", 2, 3, 6, 48, 4, 5, 1, "same", bias=False)
+conv_case("conv_4x4_direct_even", 2, 2, 32, 32, 5, 4, 1, "same")
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "torch_layers.safetensors")
 write_safetensors(out, tensors, {"cases": json.dumps(cases), "torch": torch.__version__})
