@@ -3,7 +3,8 @@
 //   curve      redrawing a learning curve with 100,000 batch points (target < 16 ms)
 //   fits       opening and displaying a 4096×4096 float32 FITS image in the Data panel (target < 0.5 s)
 //   thumbnails scrolling a 10,000-image thumbnail grid: time per scroll step (target < 16 ms)
-// usage: deepfield_ui_probes [--json FILE] [--train-seconds S]   (run under xvfb or -platform offscreen)
+// usage: deepfield_ui_probes [--json FILE] [--train-seconds S] [--only stall|curve|fits|thumbnails]
+//        (run under xvfb or -platform offscreen; --only runs one probe and prints its JSON)
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -208,14 +209,28 @@ Json thumbnailProbe() {
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);  // no settings or recovery files of the real user
-    QString jsonPath;
+    QString jsonPath, only;
     double trainSeconds = 10;
     for (int i = 1; i + 1 < argc; ++i) {
         if (QString(argv[i]) == "--json") jsonPath = argv[++i];
         else if (QString(argv[i]) == "--train-seconds") trainSeconds = QString(argv[++i]).toDouble();
+        else if (QString(argv[i]) == "--only") only = argv[++i];
     }
     QTemporaryDir dir;
     Json out;
+    if (!only.isEmpty()) {
+        // One probe alone (quick repeated measurements of a single target).
+        if (only == "stall") out = stallProbe(trainSeconds);
+        else if (only == "curve") out = curveProbe();
+        else if (only == "fits") out = fitsProbe(dir.path());
+        else if (only == "thumbnails") out = thumbnailProbe();
+        else {
+            std::fprintf(stderr, "unknown probe '%s'; choose stall, curve, fits or thumbnails\n", qPrintable(only));
+            return 2;
+        }
+        std::printf("%s\n", out.dump(1).c_str());
+        return 0;
+    }
     out["curve"] = curveProbe();
     out["thumbnails"] = thumbnailProbe();
     out["fits"] = fitsProbe(dir.path());

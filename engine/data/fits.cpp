@@ -3,6 +3,7 @@
 #include <fitsio.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -214,6 +215,77 @@ bool parseReal(const std::string& s, double& out) {
     return end && *end == '\0' && std::isfinite(out);
 }
 
+// An uncompressed float32 HDU without BSCALE/BZERO scaling: its values are already the floats we keep.
+bool unscaledFloat32(fitsfile* f, const FitsHduInfo& info) {
+    if (info.bitpix != FLOAT_IMG || info.compressed) return false;
+    for (const char* key : {"BSCALE", "BZERO"}) {
+        double v = 0;
+        int status = 0;
+        const bool present = fits_read_key(f, TDOUBLE, key, &v, nullptr, &status) == 0;
+        fits_clear_errmsg();
+        if (!present && status != KEY_NO_EXIST) return false;  // unreadable card: the general path reports it
+        if (present && v != (key[1] == 'S' ? 1.0 : 0.0)) return false;
+    }
+    return true;
+}
+
+// Float32 straight into the image: no double buffer, no null array, and CFITSIO only reads and
+// byte-swaps. Its null check (as readConverted gets it: NaN and infinities are blank, zero and
+// denormal values read as +0) is redone here on the exponent bits, in parallel.
+std::size_t readFloat32(fitsfile* f, const std::string& path, int hdu, long* firstpix, const FitsReadOptions& options,
+                        Image& image) {
+    float* px = image.pixels.data();
+    const std::size_t count = image.pixels.size();
+    int anynul = 0, status = 0;
+    if (fits_read_pix(f, TFLOAT, firstpix, long(count), nullptr, px, &anynul, &status))
+        failStatus(path, hdu, status, "cannot read the pixels (truncated file?)");
+    constexpr std::uint32_t kExponent = 0x7F800000u;
+    std::size_t blanks = 0;
+#pragma omp parallel for reduction(+ : blanks) schedule(static) if (count > 1000000)
+    for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(count); ++k) {
+        const std::uint32_t e = std::bit_cast<std::uint32_t>(px[k]) & kExponent;
+        blanks += e == kExponent;
+        if (e == 0) px[k] = 0.0f;
+    }
+    if (blanks == 0) return 0;
+    std::vector<std::uint8_t> blank(count, 0);
+    const float fill = options.fillBlank ? options.blankFill : std::numeric_limits<float>::quiet_NaN();
+    for (std::size_t i = 0; i < count; ++i)
+        if ((std::bit_cast<std::uint32_t>(px[i]) & kExponent) == kExponent) {
+            blank[i] = 1;
+            px[i] = fill;
+        }
+    image.blank = std::move(blank);
+    return blanks;
+}
+
+// Any other pixel type, read as double: exact for 32-bit integers with BSCALE/BZERO and for
+// float64, then narrowed.
+std::size_t readConverted(fitsfile* f, const std::string& path, int hdu, long* firstpix,
+                          const FitsReadOptions& options, Image& image) {
+    const std::size_t count = image.pixels.size();
+    std::vector<double> values(count);
+    std::vector<char> nulls(count);
+    int anynul = 0, status = 0;
+    if (fits_read_pixnull(f, TDOUBLE, firstpix, long(count), values.data(), nulls.data(), &anynul, &status))
+        failStatus(path, hdu, status, "cannot read the pixels (truncated file?)");
+    float* px = image.pixels.data();
+    std::size_t blanks = 0;
+    std::vector<std::uint8_t> blank(count, 0);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (std::size_t i = 0; i < count; ++i) {
+        if (nulls[i] || !std::isfinite(values[i])) {
+            blank[i] = 1;
+            ++blanks;
+            px[i] = options.fillBlank ? options.blankFill : nan;
+        } else {
+            px[i] = static_cast<float>(values[i]);
+        }
+    }
+    if (blanks) image.blank = std::move(blank);
+    return blanks;
+}
+
 }  // namespace
 
 const char* toString(FitsHduType type) {
@@ -318,30 +390,11 @@ FitsImage readFits(const std::string& path, const FitsReadOptions& options) {
         fail(path, hdu, "image of " + std::to_string(width) + " x " + std::to_string(height) + " x " +
                             std::to_string(planeCount) + " pixels is too large to load");
 
-    // Read as double: exact for 32-bit integers with BSCALE/BZERO and for float64, then narrowed.
-    std::vector<double> values(count);
-    std::vector<char> nulls(count);
-    long firstpix[3] = {1, 1, firstPlane + 1};
-    int anynul = 0, status = 0;
-    if (fits_read_pixnull(f, TDOUBLE, firstpix, long(count), values.data(), nulls.data(), &anynul, &status))
-        failStatus(path, hdu, status, "cannot read the pixels (truncated file?)");
-
     out.image = Image(int(planeCount), int(height), int(width));
     out.image.bottomUp = true;
-    float* px = out.image.pixels.data();
-    std::size_t blanks = 0;
-    std::vector<std::uint8_t> blank(count, 0);
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (std::size_t i = 0; i < count; ++i) {
-        if (nulls[i] || !std::isfinite(values[i])) {
-            blank[i] = 1;
-            ++blanks;
-            px[i] = options.fillBlank ? options.blankFill : nan;
-        } else {
-            px[i] = static_cast<float>(values[i]);
-        }
-    }
-    if (blanks) out.image.blank = std::move(blank);
+    long firstpix[3] = {1, 1, firstPlane + 1};
+    const std::size_t blanks = unscaledFloat32(f, info) ? readFloat32(f, path, hdu, firstpix, options, out.image)
+                                                        : readConverted(f, path, hdu, firstpix, options, out.image);
     out.blankCount = blanks;
     out.headerText = headerString(f, path, hdu);
     out.cards = parseCards(out.headerText);

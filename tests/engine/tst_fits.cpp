@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -219,6 +220,49 @@ private slots:
         const std::string message = errorOf([&] { readFits(path.toStdString(), opt); });
         QVERIFY2(message.find("FITS file '" + path.toStdString() + "'") == 0, message.c_str());
         QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    // Unscaled float32 files are read straight into the image: the same values as the double
+    // path CFITSIO's null check gives (NaN and infinities blank, denormals and -0 read as +0),
+    // and the same values when BSCALE/BZERO send the file through the general path.
+    void float32SpecialValues_data() {
+        QTest::addColumn<bool>("scaledCards");
+        QTest::addColumn<bool>("fill");
+        QTest::newRow("plain float32") << false << false;
+        QTest::newRow("plain float32, blanks filled") << false << true;
+        QTest::newRow("BSCALE 1 BZERO 0 cards") << true << false;
+    }
+    void float32SpecialValues() {
+        QFETCH(bool, scaledCards);
+        QFETCH(bool, fill);
+        const std::string path = (std::filesystem::temp_directory_path() / "deepfield_tst_fits_special.fits").string();
+        const float inf = std::numeric_limits<float>::infinity(), denormal = std::numeric_limits<float>::denorm_min();
+        const float big = std::numeric_limits<float>::max();
+        Tensor px({3, 4});
+        const float values[12] = {1.5f, std::nanf(""), inf, -inf, denormal, -0.0f, big, -big, 1e-37f, -2.25f, 0.0f, 7.0f};
+        std::copy(values, values + 12, px.data());
+        std::vector<FitsCard> cards;
+        if (scaledCards) cards = {{"BSCALE", "1.0", "", false, true}, {"BZERO", "0.0", "", false, true}};
+        writeFits(path, px, cards);
+        FitsReadOptions opt;
+        opt.fillBlank = fill;
+        opt.blankFill = -7.0f;
+        const FitsImage img = readFits(path, opt);
+        std::remove(path.c_str());
+        QCOMPARE(img.blankCount, std::size_t(3));
+        QCOMPARE(img.image.blankCount(), std::size_t(3));
+        for (std::size_t i = 0; i < 12; ++i) {
+            const float got = img.image.pixels[i];
+            const bool blank = i >= 1 && i <= 3;
+            QCOMPARE(img.image.isBlank(i), blank);
+            if (blank) {
+                QVERIFY2(fill ? got == -7.0f : std::isnan(got), std::to_string(i).c_str());
+            } else {
+                const float want = (i == 4 || i == 5) ? 0.0f : values[i];
+                QCOMPARE(got, want);
+                QVERIFY2(!std::signbit(got) || want < 0, std::to_string(i).c_str());
+            }
+        }
     }
 
     void writeRoundTrip() {

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -111,6 +112,48 @@ private slots:
                 QVERIFY(v >= 0.0f && v <= 1.0f);
         }
         QCOMPARE(nans, e["blank"].get<std::size_t>());
+    }
+
+    // zscale samples every stride-th VALID value: with blanks and NaNs scattered through the
+    // image it must give exactly what it gives on the valid values alone (the sample is taken
+    // without copying them out).
+    void zscaleSkipsInvalidValues_data() {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("samples");
+        QTest::newRow("fewer values than samples") << 700 << 1000;
+        QTest::newRow("stride 3") << 3100 << 1000;
+        QTest::newRow("large, stride 97") << 100003 << 1000;
+        QTest::newRow("large, 600 samples") << 250000 << 600;
+    }
+    void zscaleSkipsInvalidValues() {
+        QFETCH(int, n);
+        QFETCH(int, samples);
+        std::vector<float> data(static_cast<std::size_t>(n));
+        std::vector<std::uint8_t> blank(static_cast<std::size_t>(n), 0);
+        std::vector<float> valid;
+        std::uint32_t state = 12345;
+        auto next = [&] { return state = state * 1664525u + 1013904223u; };
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            // A sloped sky with noise, a few bright outliers, and ~8% invalid pixels.
+            data[i] = 100.0f + 0.001f * float(i % 997) + float(next() % 1000) * 0.01f + (next() % 211 == 0 ? 500.0f : 0.0f);
+            const std::uint32_t r = next() % 100;
+            if (r < 4) blank[i] = 1;
+            else if (r < 6) data[i] = std::nanf("");
+            else if (r < 8) data[i] = (r == 6 ? 1.0f : -1.0f) * std::numeric_limits<float>::infinity();
+            else valid.push_back(data[i]);
+        }
+        ZScaleOptions o;
+        o.samples = samples;
+        const Interval masked = zscaleInterval(data.data(), data.size(), blank.data(), o);
+        const Interval direct = zscaleInterval(valid.data(), valid.size(), nullptr, o);
+        QCOMPARE(masked.low, direct.low);
+        QCOMPARE(masked.high, direct.high);
+        QVERIFY(masked.high > masked.low);
+        // All valid: the strided fast path, same result as through a mask of zeros.
+        std::vector<std::uint8_t> none(valid.size(), 0);
+        const Interval plain = zscaleInterval(valid.data(), valid.size(), none.data(), o);
+        QCOMPARE(plain.low, direct.low);
+        QCOMPARE(plain.high, direct.high);
     }
 
     // Masked pixels never enter statistics.
