@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "data/composite.h"
 
@@ -218,6 +221,22 @@ std::vector<float> stretchTable(const StretchSpec& stretch, const std::vector<st
     return y;
 }
 
+// A large frame is written for the first time by the render loop: asked for transparent huge
+// pages before that, its 64 MB (4096²) fault in with 2 MB pages instead of 16,000 4 kB ones
+// (tens of ms less on Linux with THP in "madvise" mode; a no-op elsewhere).
+void adviseHugePages(QImage& fresh) {
+#ifdef __linux__
+    constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+    if (fresh.sizeInBytes() < qsizetype(4 * kHuge)) return;
+    const auto start = reinterpret_cast<std::uintptr_t>(fresh.bits());
+    const std::uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t end = (start + std::uintptr_t(fresh.sizeInBytes())) & ~(kHuge - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)fresh;
+#endif
+}
+
 // Quantises a plane into levels 0..65535 of `iv`; -1 for blank or non-finite pixels.
 // The per-pixel work of every mode: a multiply-add, a clamp and a table look-up.
 inline int levelOf(float v, float low, float scale) {
@@ -295,8 +314,10 @@ QImage ImageView::renderFrame(const Image& image, const DisplaySettings& setting
                               std::vector<std::unique_ptr<BandState>>& bands, QImage rendered) {
     const int w = image.width(), h = image.height(), channels = image.channels();
     const bool flip = image.bottomUp;
-    if (rendered.size() != QSize(w, h) || rendered.format() != QImage::Format_RGB32)
+    if (rendered.size() != QSize(w, h) || rendered.format() != QImage::Format_RGB32) {
         rendered = QImage(w, h, QImage::Format_RGB32);
+        adviseHugePages(rendered);
+    }
     auto band = [&](int c) -> BandState& { return bandOf(bands, image, settings.interval, c); };
     const Image* image_ = &image;
     const DisplaySettings& settings_ = settings;

@@ -63,6 +63,7 @@ public:
     void setImage(std::shared_ptr<const Image> image, std::shared_ptr<const Wcs> wcs = {}, int fitsCoordinates = -1);
     void clear();
     const Image* image() const { return image_.get(); }
+    std::shared_ptr<const Image> sharedImage() const { return image_; }  // for work on other threads
     const Wcs* wcs() const { return wcs_.get(); }
     void setChannelNames(const QStringList& names) { channelNames_ = names; }
     const QStringList& channelNames() const { return channelNames_; }

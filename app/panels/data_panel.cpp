@@ -8,6 +8,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -20,12 +21,14 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QValueAxis>
 #include <QVBoxLayout>
 #include <cmath>
@@ -1068,18 +1071,36 @@ void DataPanel::updateImageHistogram() {
         if (n <= kMaxValues) {
             imageHistogram_->setValues(img->channel(band), n, img->channelBlank(band), label);
         } else {
-            // Large images: every k-th pixel (a 4096² FITS would hold the UI for a tenth of a second).
+            // Large images: every k-th pixel, counted on a worker thread (sampling a 4096² FITS
+            // takes ~20 ms: on the UI thread it held the UI and delayed the view's first frame).
             const std::size_t step = (n + kMaxValues - 1) / kMaxValues;
-            std::vector<float> values;
-            std::vector<std::uint8_t> blank;
-            const float* d = img->channel(band);
-            const std::uint8_t* m = img->channelBlank(band);
-            for (std::size_t i = 0; i < n; i += step) {
-                values.push_back(d[i]);
-                if (m) blank.push_back(m[i]);
-            }
-            imageHistogram_->setValues(values.data(), values.size(), m ? blank.data() : nullptr,
-                                       label + tr(", every %1th pixel").arg(step));
+            label += tr(", every %1th pixel").arg(step);
+            QPointer<DataPanel> self(this);
+            std::shared_ptr<const Image> image = imageView_->sharedImage();
+            QThreadPool::globalInstance()->start([self, image, band, n, step, label] {
+                std::vector<float> values;
+                std::vector<std::uint8_t> blank;
+                values.reserve(n / step + 1);
+                const float* d = image->channel(band);
+                const std::uint8_t* m = image->channelBlank(band);
+                for (std::size_t i = 0; i < n; i += step) {
+                    values.push_back(d[i]);
+                    if (m) blank.push_back(m[i]);
+                }
+                const widgets::Histogram h = widgets::computeHistogram(values.data(), values.size(), m ? blank.data() : nullptr, 128);
+                QMetaObject::invokeMethod(
+                    QCoreApplication::instance(),
+                    [self, image, band, h, label] {
+                        // Only if the panel still shows that image and band.
+                        if (!self || self->histogramImage_ != image.get() || self->histogramBand_ != band ||
+                            self->imageView_->image() != image.get())
+                            return;
+                        self->imageHistogram_->setHistogram(h, label);
+                        if (const std::optional<Interval> iv = self->imageView_->knownInterval())
+                            self->imageHistogram_->setMarkers(iv->low, iv->high);
+                    },
+                    Qt::QueuedConnection);
+            });
         }
     }
     // The markers once the view knows the interval (large images: after the worker's frame).

@@ -25,11 +25,13 @@ inline bool isValid(const float* data, const std::uint8_t* blank, std::size_t i)
 // How many values are neither blank nor NaN/infinite (v - v is 0 only for finite v).
 std::size_t countValid(const float* data, std::size_t n, const std::uint8_t* blank) {
     std::size_t count = 0;
-#pragma omp parallel for reduction(+ : count) schedule(static) if (n > 1000000)
-    for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(n); ++k) {
-        const std::size_t i = std::size_t(k);
-        count += (data[i] - data[i] == 0.0f) && !(blank && blank[i]);
+    if (!blank) {
+#pragma omp parallel for simd reduction(+ : count) schedule(static) if (n > 1000000)
+        for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(n); ++i) count += data[i] - data[i] == 0.0f;
+        return count;
     }
+#pragma omp parallel for simd reduction(+ : count) schedule(static) if (n > 1000000)
+    for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(n); ++i) count += (data[i] - data[i] == 0.0f) & (blank[i] == 0);
     return count;
 }
 

@@ -18,6 +18,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <qcustomplot.h>
 
 #include "data/fits.h"
 #include "header_table.h"
@@ -483,6 +484,20 @@ private slots:
         qInfo("4096x4096 float32 FITS: read + first frame shown after %lld ms (UI stall at most %lld ms)", displayMs,
               probe.worst());
         QCOMPARE(view->image()->width(), n);
+        // The histogram of every 16th pixel (counted on a worker thread) with the interval's markers.
+        const widgets::Histogram* hist = &panel.imageHistogram()->histogram();
+        QTRY_COMPARE_WITH_TIMEOUT(hist->valid, std::uint64_t(n) * n / 16, 10000);
+        QCOMPARE(hist->blank, std::uint64_t(0));
+        QCOMPARE(int(hist->counts.size()), 128);
+        {
+            std::vector<float> every16;
+            for (std::size_t i = 0; i < std::size_t(n) * n; i += 16) every16.push_back(view->image()->pixels[i]);
+            const widgets::Histogram want = widgets::computeHistogram(every16.data(), every16.size(), nullptr, 128);
+            QCOMPARE(hist->low, want.low);
+            QCOMPARE(hist->high, want.high);
+            QVERIFY(hist->counts == want.counts);
+        }
+        QVERIFY(panel.imageHistogram()->plot()->xAxis->label().contains("every 16th pixel"));
         // Changing the stretch: the old frame stays until the worker's new one arrives.
         probe.reset();
         for (DisplayStretch k : {DisplayStretch::Asinh, DisplayStretch::Log, DisplayStretch::HistEq}) {
