@@ -231,21 +231,27 @@ bool unscaledFloat32(fitsfile* f, const FitsHduInfo& info) {
 
 // Float32 straight into the image: no double buffer, no null array, and CFITSIO only reads and
 // byte-swaps. Its null check (as readConverted gets it: NaN and infinities are blank, zero and
-// denormal values read as +0) is redone here on the exponent bits, in parallel.
-std::size_t readFloat32(fitsfile* f, const std::string& path, int hdu, long* firstpix, const FitsReadOptions& options,
-                        Image& image) {
+// denormal values read as +0) is redone here on the exponent bits of each 1 MB chunk while it is
+// still in the cache.
+std::size_t readFloat32(fitsfile* f, const std::string& path, int hdu, long long firstElement,
+                        const FitsReadOptions& options, Image& image) {
     float* px = image.pixels.data();
     const std::size_t count = image.pixels.size();
-    int anynul = 0, status = 0;
-    if (fits_read_pix(f, TFLOAT, firstpix, long(count), nullptr, px, &anynul, &status))
-        failStatus(path, hdu, status, "cannot read the pixels (truncated file?)");
     constexpr std::uint32_t kExponent = 0x7F800000u;
+    constexpr std::size_t kChunk = std::size_t(1) << 18;
     std::size_t blanks = 0;
-#pragma omp parallel for reduction(+ : blanks) schedule(static) if (count > 1000000)
-    for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(count); ++k) {
-        const std::uint32_t e = std::bit_cast<std::uint32_t>(px[k]) & kExponent;
-        blanks += e == kExponent;
-        if (e == 0) px[k] = 0.0f;
+    for (std::size_t first = 0; first < count; first += kChunk) {
+        const std::size_t len = std::min(kChunk, count - first);
+        int anynul = 0, status = 0;
+        if (fits_read_img(f, TFLOAT, LONGLONG(firstElement) + LONGLONG(first), LONGLONG(len), nullptr, px + first,
+                          &anynul, &status))
+            failStatus(path, hdu, status, "cannot read the pixels (truncated file?)");
+        float* chunk = px + first;
+        for (std::size_t i = 0; i < len; ++i) {
+            const std::uint32_t e = std::bit_cast<std::uint32_t>(chunk[i]) & kExponent;
+            blanks += e == kExponent;
+            if (e == 0) chunk[i] = 0.0f;
+        }
     }
     if (blanks == 0) return 0;
     std::vector<std::uint8_t> blank(count, 0);
@@ -393,8 +399,10 @@ FitsImage readFits(const std::string& path, const FitsReadOptions& options) {
     out.image = Image(int(planeCount), int(height), int(width));
     out.image.bottomUp = true;
     long firstpix[3] = {1, 1, firstPlane + 1};
-    const std::size_t blanks = unscaledFloat32(f, info) ? readFloat32(f, path, hdu, firstpix, options, out.image)
-                                                        : readConverted(f, path, hdu, firstpix, options, out.image);
+    const std::size_t blanks =
+        unscaledFloat32(f, info)
+            ? readFloat32(f, path, hdu, 1 + static_cast<long long>(firstPlane) * static_cast<long long>(planeSize), options, out.image)
+            : readConverted(f, path, hdu, firstpix, options, out.image);
     out.blankCount = blanks;
     out.headerText = headerString(f, path, hdu);
     out.cards = parseCards(out.headerText);

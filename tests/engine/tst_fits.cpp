@@ -1,6 +1,7 @@
 // FITS reading and writing against astropy (tests/reference/astropy_fits.py -> tests/data/astropy_fits.json).
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -263,6 +264,44 @@ private slots:
                 QVERIFY2(!std::signbit(got) || want < 0, std::to_string(i).c_str());
             }
         }
+    }
+
+    // Large float32 planes are read in chunks of 2^18 pixels: values and blanks on both sides of
+    // chunk boundaries, in the second plane of a cube (the plane's offset in the file).
+    void float32ChunkedPlanes() {
+        const std::string path = (std::filesystem::temp_directory_path() / "deepfield_tst_fits_chunks.fits").string();
+        const int h = 500, w = 700;  // 350,000 pixels a plane: two chunks
+        Tensor cube({2, h, w});
+        for (std::size_t i = 0; i < cube.size(); ++i) cube[i] = float(i % 100003) * 0.25f - 7.0f;
+        const std::size_t plane = std::size_t(h) * w, chunk = std::size_t(1) << 18;
+        const std::vector<std::size_t> nans = {plane + chunk - 1, plane + chunk, plane + plane - 1};
+        for (std::size_t i : nans) cube[i] = std::nanf("");
+        cube[plane + chunk + 1] = std::numeric_limits<float>::denorm_min();
+        writeFits(path, cube);
+        for (int p = 0; p < 2; ++p) {
+            FitsReadOptions opt;
+            opt.cube = FitsCubeMode::Plane;
+            opt.plane = p;
+            const FitsImage img = readFits(path, opt);
+            QCOMPARE(img.image.pixels.shape(), (std::vector<int>{1, h, w}));
+            QCOMPARE(img.blankCount, p == 0 ? std::size_t(0) : nans.size());
+            for (std::size_t i = 0; i < plane; ++i) {
+                const std::size_t j = std::size_t(p) * plane + i;
+                if (p == 1 && std::find(nans.begin(), nans.end(), j) != nans.end()) {
+                    QVERIFY(img.image.isBlank(i) && std::isnan(img.image.pixels[i]));
+                } else {
+                    const float want = j == plane + chunk + 1 ? 0.0f : cube[j];
+                    if (img.image.pixels[i] != want || img.image.isBlank(i))
+                        QFAIL(("plane " + std::to_string(p) + " pixel " + std::to_string(i)).c_str());
+                }
+            }
+        }
+        FitsReadOptions all;
+        all.cube = FitsCubeMode::Channels;
+        const FitsImage both = readFits(path, all);
+        std::remove(path.c_str());
+        QCOMPARE(both.blankCount, nans.size());
+        QCOMPARE(both.image.pixels[plane + 5], cube[plane + 5]);
     }
 
     void writeRoundTrip() {
