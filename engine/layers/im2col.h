@@ -62,13 +62,14 @@ void col2im(const float* col, const WindowGeometry& g, float* dx);
 // U-Net). Valid until this thread's next call with the same slot.
 float* threadScratch(int slot, std::size_t floats);
 
-// Parameter gradients of a batch computed in fixed chunks of samples (one per OpenMP thread),
+// Parameter gradients of a batch computed in fixed chunks of samples (a few per OpenMP thread),
 // each chunk with its own partial sums, added in chunk order: results do not depend on thread
 // timing (no atomic float accumulation). Shared by Conv2D and Conv2DTranspose backward.
 class ChunkedGradients {
 public:
-    // Splits N samples into min(N, threads) chunks; partial buffers of kernelSize and biasSize
-    // floats per chunk (biasSize 0: no bias), zeroed.
+    static constexpr int kChunksPerThread = 4;
+    // Splits N samples into min(N, kChunksPerThread · threads) chunks; partial buffers of
+    // kernelSize and biasSize floats per chunk (biasSize 0: no bias), zeroed by run().
     void prepare(int samples, std::size_t kernelSize, std::size_t biasSize);
     int chunks() const { return chunks_; }
     int begin(int chunk) const { return int(long(chunk) * samples_ / chunks_); }
@@ -77,9 +78,9 @@ public:
     float* bias(int chunk) { return bias_.data() + std::size_t(chunk) * biasSize_; }
     // kernelGrad += Σ_chunks kernel partials (in chunk order); likewise the bias when given.
     void addTo(Tensor& kernelGrad, Tensor* biasGrad) const;
-    // body(chunk) for every chunk, on OpenMP threads (dynamically) when `parallel`; per-thread
-    // scratch inside body is indexed by omp_get_thread_num().
-    void run(bool parallel, const std::function<void(int chunk)>& body) const;
+    // Zeroes each chunk's partials, then body(chunk), for every chunk, on OpenMP threads
+    // (dynamically) when `parallel`.
+    void run(bool parallel, const std::function<void(int chunk)>& body);
 
 private:
     int samples_ = 0, chunks_ = 1;
