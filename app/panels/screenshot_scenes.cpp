@@ -4,7 +4,9 @@
 #include <QSlider>
 #include <QTabWidget>
 #include <QTimer>
+#include <memory>
 
+#include "image_view.h"
 #include "main_window.h"
 #include "panels/data_panel.h"
 #include "panels/generate/gan_session.h"
@@ -20,10 +22,19 @@ const std::pair<const char*, const char*> kDocks[] = {
     {"inspect", "InspectDock"}, {"latent", "LatentDock"},   {"generate", "GenerateDock"},
     {"image-to-image", "ImageToImageDock"}, {"lessons", "LessonsDock"}};
 
-// The built-in example's data, then (with train) a run of the Network panel's model.
+// The built-in example's data, then (with train) a run of the Network panel's model. A project
+// whose data source is a single image has no data set: its picture is taken once the image view
+// shows the image.
 void whenDataLoaded(MainWindow& w, bool train, std::function<void()> ready) {
-    QObject::connect(w.dataPanel(), &DataPanel::datasetChanged, &w, [&w, train, ready] {
-        if (!w.dataPanel()->hasDataset()) return;
+    if (w.dataPanel()->source().value("kind", "") == "image") {
+        QObject::connect(w.dataPanel()->imageView(), &widgets::ImageView::frameReady, &w,
+                         [&w, ready] { QTimer::singleShot(300, &w, ready); }, Qt::SingleShotConnection);
+        return;
+    }
+    auto started = std::make_shared<bool>(false);
+    QObject::connect(w.dataPanel(), &DataPanel::datasetChanged, &w, [&w, train, ready, started] {
+        if (*started || !w.dataPanel()->hasDataset()) return;  // wait for the load that brings data
+        *started = true;
         if (!train) {
             QTimer::singleShot(300, &w, ready);
             return;
@@ -31,7 +42,7 @@ void whenDataLoaded(MainWindow& w, bool train, std::function<void()> ready) {
         QObject::connect(w.training(), &TrainingController::finished, &w,
                          [&w, ready](auto) { QTimer::singleShot(300, &w, ready); });
         w.startTraining();
-    }, Qt::SingleShotConnection);
+    });
 }
 
 // The README's Generate pictures: 800 simulated 32×32 galaxies with 6 % oddballs.
@@ -111,6 +122,11 @@ bool prepareScreenshotScene(MainWindow& w, const ScreenshotScene& s, std::functi
     if (wide) {  // these panels show several images side by side
         w.resize(1900, 1000);
         w.resizeDocks({w.findChild<QDockWidget*>("DataDock"), dock}, {260, 1400}, Qt::Horizontal);
+    }
+    if (s.train && w.dataPanel()->source().value("kind", "") == "image") {
+        *why = "--train needs a data set; this project's data source is a single image (use an image folder "
+               "with a labels.csv or simulated galaxies)";
+        return false;
     }
     auto raised = [&w, ready] { QTimer::singleShot(200, &w, ready); };
     if (s.panel == "generate") generateScene(w, s, raised);

@@ -24,12 +24,16 @@
 #include "header_table.h"
 #include "histogram_view.h"
 #include "image_view.h"
+#include "main_window.h"
 #include "panels/data_panel.h"
+#include "panels/screenshot_scenes.h"
 #include "studio_fixture.h"
 #include "thumbnail_grid.h"
 
 using namespace deepfield;
 using deepfield::app::DataPanel;
+using deepfield::app::MainWindow;
+using deepfield::app::ScreenshotScene;
 using studio_test::StallProbe;
 
 namespace {
@@ -180,6 +184,29 @@ private slots:
         QCoreApplication::processEvents();
         QVERIFY(!panel.hasDataset());
         QVERIFY2(panel.summaryText().contains("cancelled"), qPrintable(panel.summaryText()));
+    }
+
+    // `deepfield --screenshot shot.png project` with a project whose data are one image: the picture
+    // is taken once the image is shown (it used to wait for a data set forever); --train is refused.
+    void screenshotOfASingleImageProject() {
+        MainWindow w;
+        w.setOfferRecovery(false);
+        w.show();
+        w.dataPanel()->setSource(
+            Json{{"kind", "image"}, {"path", sharedData("fits/m51_kpno_B_iraf_devpix.fits").toStdString()}});
+        QString why;
+        ScreenshotScene training;
+        training.panel = "data";
+        training.train = true;
+        QVERIFY(!app::prepareScreenshotScene(w, training, [] {}, &why));
+        QVERIFY2(why.contains("single image"), qPrintable(why));
+        bool taken = false;
+        ScreenshotScene scene;
+        scene.panel = "data";
+        QVERIFY2(app::prepareScreenshotScene(w, scene, [&taken] { taken = true; }, &why), qPrintable(why));
+        QTRY_VERIFY_WITH_TIMEOUT(taken, 15000);
+        QVERIFY(w.dataPanel()->imageView()->image() != nullptr);
+        w.discardChanges();
     }
 
     void fitsImageSource() {
