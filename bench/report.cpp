@@ -139,7 +139,7 @@ std::string pad(const std::string& s, int w, bool left = false) {
 std::string comparisonTable(const Json& c) {
     std::ostringstream o;
     const double gemm = c.value("eigen_gemm_gflops", 0.0);
-    const Json tmeta = c.contains("meta") && c["meta"].value("torch", Json()).is_object() ? c["meta"]["torch"] : Json();
+    const Json tmeta = c.contains("meta") && c["meta"].value("torch", Json()).is_object() ? c["meta"]["torch"] : Json::object();
     o << "Engine vs PyTorch, throughput min / median / max over repeats"
       << (tmeta.value("interleaved", false) ? " (engine and PyTorch repeats alternating)" : "")
       << "; ratio = median engine / median PyTorch, (min max) = the same for the minima and for the maxima\n"

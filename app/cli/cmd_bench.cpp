@@ -1,8 +1,8 @@
-// deepfield-cli bench [--only NAMES] [--json FILE] [--repeats N] [--min-time S] [--torch]: the reference
+// deepfield-cli bench [--only NAMES] [--json FILE] [--repeats N] [--min-time S] [--no-torch]: the reference
 // workloads of bench/ (../shared/bench/README.md) on the engine — training and inference throughput
 // over interleaved repeats (min/median/max), integrated gradients, the convolutions' FLOP rate as a
-// share of Eigen's large-GEMM rate, peak memory of unet_clumps in a fresh process — and with --torch
-// bench/torch_ref.py in the same run (one engine repeat, one PyTorch repeat, alternating), with
+// share of Eigen's large-GEMM rate, peak memory of unet_clumps in a fresh process — and (unless
+// --no-torch) bench/torch_ref.py in the same run (one engine repeat, one PyTorch repeat, alternating), with
 // ratios engine / PyTorch.
 #include <omp.h>
 #include <unistd.h>
@@ -32,13 +32,14 @@ using namespace deepfield::bench;
 const char* kUsage =
     "usage: deepfield-cli bench [--only NAMES] [--json FILE] [--repeats N] [--min-time S] [--warmup S]\n"
     "                           [--threads N] [--max-foreign F] [--retries N] [--quiet-wait S]\n"
-    "                           [--torch] [--no-interleave] [--python EXE] [--torch-script FILE] [--torch-json FILE]\n"
-    "                           [--no-memory]\n"
+    "                           [--torch | --no-torch] [--no-interleave] [--python EXE] [--torch-script FILE]\n"
+    "                           [--torch-json FILE] [--no-memory]\n"
     "  NAMES: comma-separated from mlp_colors, cnn_morphology, cnn_morphology_3band, unet_clumps, vae_latent,\n"
-    "         gan, ig (default: all). --torch runs bench/torch_ref.py with the same options in the same run:\n"
-    "         one engine repeat, then one PyTorch repeat, and so on, so that a machine whose speed drifts\n"
-    "         during the run affects both sides alike (--no-interleave: every engine repeat first, then\n"
-    "         PyTorch's). --torch-json compares with an earlier torch_ref.py JSON instead.";
+    "         gan, ig (default: all). bench/torch_ref.py runs with the same options in the same run: one\n"
+    "         engine repeat, then one PyTorch repeat, and so on, so that a machine whose speed drifts during\n"
+    "         the run affects both sides alike (--no-interleave: every engine repeat first, then PyTorch's).\n"
+    "         Without PyTorch installed the engine's figures come alone, with a warning (--torch: an error);\n"
+    "         --no-torch skips it; --torch-json compares with an earlier torch_ref.py JSON instead.";
 
 std::string selfPath() {
     char buf[4096];
@@ -112,7 +113,8 @@ int runBench(Args& args) {
     wo.maxForeign = args.getDouble("max-foreign", 0.10);
     wo.retries = args.getInt("retries", 2, 0);
     wo.quietWait = args.getDouble("quiet-wait", 10.0);
-    const bool runTorch = args.flag("torch");
+    const bool torchRequired = args.flag("torch");  // PyTorch runs by default; --torch makes its absence an error
+    const bool noTorch = args.flag("no-torch");
     const bool interleave = !args.flag("no-interleave");
     const std::string python = args.get("python", "/usr/bin/python3");
     const std::string torchScript = args.get("torch-script", benchSourceDir() + "/torch_ref.py");
@@ -122,6 +124,17 @@ int runBench(Args& args) {
     const std::string modes = args.get("modes", "train,infer");
     args.finish();
     if (!(wo.minTime > 0)) throw UsageError("--min-time must be > 0 seconds");
+    if (torchRequired && (noTorch || !torchJsonPath.empty()))
+        throw UsageError("--torch cannot be combined with --no-torch or --torch-json");
+    bool runTorch = !noTorch && torchJsonPath.empty();
+    std::string torchSkipped;
+    if (runTorch && std::system((shellQuote(python) + " -c 'import torch' >/dev/null 2>&1").c_str()) != 0) {
+        torchSkipped = python + " cannot import torch: install python3-torch and libopenblas0-openmp (scripts/bench.sh "
+                                "does), or pass --python";
+        if (torchRequired) throw InputError("bench --torch: " + torchSkipped);
+        std::cerr << "deepfield bench: no PyTorch comparison (" << torchSkipped << "); engine figures only\n";
+        runTorch = false;
+    }
 
     bool wantIg = only.empty();
     std::vector<std::string> names;
@@ -250,6 +263,7 @@ int runBench(Args& args) {
         torch = Json::parse(f);
     }
     Json combined = compareResults(engine, torch);
+    if (!torchSkipped.empty()) combined["torch_skipped"] = torchSkipped;
     combined["engine_raw"] = engine;
     if (torch.is_object()) combined["torch_raw"] = torch;
     std::cout << "\n" << comparisonTable(combined);

@@ -12,7 +12,8 @@ const std::vector<Command>& commands() {
         {"generate", "new images (FITS) from a trained VAE or GAN run", {"help"}, runGenerate},
         {"score", "anomaly scores per image, ranked (VAE reconstruction error or GAN critic)", {"help"}, runScore},
         {"explain", "attribution map (saliency, integrated gradients, occlusion, Grad-CAM ...) of an image as FITS", {"probability", "help"}, runExplain},
-        {"bench", "engine vs PyTorch throughput on the reference workloads (bench/), with --torch in the same run", {"torch", "no-memory", "help"}, runBench},
+        {"bench", "engine vs PyTorch throughput on the reference workloads (bench/), both in the same run",
+         {"torch", "no-torch", "no-interleave", "no-memory", "help"}, runBench},
     };
     return all;
 }
