@@ -1,5 +1,6 @@
 #include "layers/normalization.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "layers/registry.h"
@@ -56,6 +57,10 @@ void BatchNormalization::forward(const Tensor& x, Tensor& y, Mode mode) {
     mode_ = mode;
     mean_.assign(static_cast<std::size_t>(C), 0.0f);
     invStd_.assign(static_cast<std::size_t>(C), 0.0f);
+    if (S == 1) {
+        forwardFeatures(x, y, mode);
+        return;
+    }
     // Channels are independent: each thread owns whole channels (deterministic sums), handed out
     // dynamically so a thread that loses its core on a busy machine holds back one channel.
 #pragma omp parallel for schedule(dynamic, 1) if (x.size() > (mode == Mode::Training ? kParallelMin : kParallelMinInference))
@@ -90,6 +95,10 @@ void BatchNormalization::backward(const Tensor& x, const Tensor&, const Tensor& 
     const long S = static_cast<long>(x.sampleSize() / static_cast<std::size_t>(C));
     const double m = double(N) * S;
     if (dx) dx->resizeLike(x);
+    if (S == 1) {
+        backwardFeatures(x, dy, dx);
+        return;
+    }
 #pragma omp parallel for schedule(dynamic, 1) if (x.size() > kParallelMin)
     for (int c = 0; c < C; ++c) {
         const float mean = mean_[c], inv = invStd_[c];
@@ -114,6 +123,81 @@ void BatchNormalization::backward(const Tensor& x, const Tensor&, const Tensor& 
             }
         } else {
             for (int n = 0; n < N; ++n) Row(dx->sample(n) + c * S, S) = g * ConstRow(dy.sample(n) + c * S, S);
+        }
+    }
+}
+
+// Features (S = 1, after a Dense layer): the per-channel loops above would visit one value per
+// sample, C floats apart — a cache miss each, ~6 ms for the GAN generator's 32 × 8192. Here a block
+// of features is a contiguous run in every sample and is summed over the batch in the same order
+// (n = 0, 1, ...) with the same float and double operations per feature: the results are
+// bit-identical to the per-channel path.
+namespace {
+constexpr int kFeatureBlock = 1024;
+using ArrayF = Eigen::ArrayXf;
+using ArrayD = Eigen::ArrayXd;
+}  // namespace
+
+void BatchNormalization::forwardFeatures(const Tensor& x, Tensor& y, Mode mode) {
+    const int N = x.batch(), C = channels_, blocks = (C + kFeatureBlock - 1) / kFeatureBlock;
+    const double m = N;
+    const bool training = mode == Mode::Training;
+#pragma omp parallel for schedule(dynamic, 1) if (x.size() > (training ? kParallelMin : kParallelMinInference))
+    for (int blk = 0; blk < blocks; ++blk) {
+        const int c0 = blk * kFeatureBlock, len = std::min(kFeatureBlock, C - c0);
+        ArrayF mean(len), var(len);
+        if (training) {
+            ArrayD sum = ArrayD::Zero(len), sq = ArrayD::Zero(len);
+            for (int n = 0; n < N; ++n) sum += ConstRow(x.sample(n) + c0, len).cast<double>();
+            mean = (sum / m).cast<float>();
+            for (int n = 0; n < N; ++n) sq += (ConstRow(x.sample(n) + c0, len) - mean).square().cast<double>();
+            var = (sq / m).cast<float>();
+            for (int i = 0; i < len; ++i) {
+                const int c = c0 + i;
+                const double unbiased = m > 1 ? sq[i] / (m - 1) : 0.0;
+                movingMean_[c] = momentum_ * movingMean_[c] + (1.0f - momentum_) * mean[i];
+                movingVar_[c] = momentum_ * movingVar_[c] + (1.0f - momentum_) * float(unbiased);
+            }
+        } else {
+            mean = ConstRow(movingMean_.data() + c0, len);
+            var = ConstRow(movingVar_.data() + c0, len);
+        }
+        ArrayF inv(len);  // std::sqrt: Eigen's vectorised sqrt may round differently (fast-math Newton step)
+        for (int i = 0; i < len; ++i) inv[i] = 1.0f / std::sqrt(var[i] + epsilon_);
+        Row(mean_.data() + c0, len) = mean;
+        Row(invStd_.data() + c0, len) = inv;
+        const ArrayF a = scale_ ? ArrayF(ConstRow(gamma_.data() + c0, len) * inv) : inv;
+        const ArrayF b = (center_ ? ArrayF(ConstRow(beta_.data() + c0, len)) : ArrayF::Zero(len)) - a * mean;
+        for (int n = 0; n < N; ++n) Row(y.sample(n) + c0, len) = ConstRow(x.sample(n) + c0, len) * a + b;
+    }
+}
+
+void BatchNormalization::backwardFeatures(const Tensor& x, const Tensor& dy, Tensor* dx) {
+    const int N = x.batch(), C = channels_, blocks = (C + kFeatureBlock - 1) / kFeatureBlock;
+    const double m = N;
+#pragma omp parallel for schedule(dynamic, 1) if (x.size() > kParallelMin)
+    for (int blk = 0; blk < blocks; ++blk) {
+        const int c0 = blk * kFeatureBlock, len = std::min(kFeatureBlock, C - c0);
+        const ConstRow mean(mean_.data() + c0, len), inv(invStd_.data() + c0, len);
+        ArrayD sumDy = ArrayD::Zero(len), sumDyXhat = ArrayD::Zero(len);
+        for (int n = 0; n < N; ++n) {
+            const ConstRow d(dy.sample(n) + c0, len);
+            sumDy += d.cast<double>();
+            sumDyXhat += (d * ((ConstRow(x.sample(n) + c0, len) - mean) * inv)).cast<double>();
+        }
+        if (scale_) Row(gammaGrad_.data() + c0, len) += sumDyXhat.cast<float>();
+        if (center_) Row(betaGrad_.data() + c0, len) += sumDy.cast<float>();
+        if (!dx) continue;
+        const ArrayF g = scale_ ? ArrayF(ConstRow(gamma_.data() + c0, len) * inv) : ArrayF(inv);
+        if (mode_ == Mode::Training) {
+            const ArrayF meanDy = (sumDy / m).cast<float>(), meanDyXhat = (sumDyXhat / m).cast<float>();
+            for (int n = 0; n < N; ++n) {
+                const ConstRow xs(x.sample(n) + c0, len);
+                Row(dx->sample(n) + c0, len) =
+                    g * (ConstRow(dy.sample(n) + c0, len) - meanDy - (xs - mean) * inv * meanDyXhat);
+            }
+        } else {
+            for (int n = 0; n < N; ++n) Row(dx->sample(n) + c0, len) = g * ConstRow(dy.sample(n) + c0, len);
         }
     }
 }

@@ -30,6 +30,10 @@ public:
     Tensor& movingVariance() { return movingVar_; }
 
 private:
+    // Features (N, F): blocks of features vectorised over the batch (see the .cpp).
+    void forwardFeatures(const Tensor& x, Tensor& y, Mode mode);
+    void backwardFeatures(const Tensor& x, const Tensor& dy, Tensor* dx);
+
     float momentum_, epsilon_;
     bool center_, scale_;
     int channels_ = 0;
