@@ -40,9 +40,9 @@ public:
     // wanted (attribution): backward then needs neither im2col nor the dW product.
     void setParameterGradients(bool on) { parameterGradients_ = on; }
     bool parameterGradients() const { return parameterGradients_; }
-    // Whether stride-1 "same" windows use the direct convolution (direct_conv.h) for the output
-    // and the input gradient instead of im2col products. On by default; tests switch it off to
-    // compare the two paths.
+    // Whether stride-1 "same" windows use the direct convolution (direct_conv.h) for the output,
+    // the input gradient and (from 32×32 pixels) the kernel gradient instead of im2col products.
+    // On by default; tests switch it off to compare the two paths.
     void setDirectConvolution(bool on) { directConvolution_ = on; }
 
 private:
@@ -65,7 +65,7 @@ private:
     const float* cachedInput_ = nullptr;  // data pointer of the x the cache was built from
     bool parameterGradients_ = true;
     ChunkedGradients grads_;              // per chunk of samples: dW (filters, C·kh·kw), db (filters)
-    Tensor flipped_;                      // backward of a stride-1 layer, C ≥ filters: (C, filters·kh·kw)
+    Tensor flipped_;                      // dx of a stride-1 layer (C ≥ filters or direct): (C, filters·kh·kw)
     bool directConvolution_ = true;
     DirectConvKernel direct_, directFlipped_;  // kernel_ and flipped_ packed for directConv
 };
