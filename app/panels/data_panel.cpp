@@ -21,16 +21,15 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
-#include <QThreadPool>
 #include <QValueAxis>
 #include <QVBoxLayout>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -315,8 +314,16 @@ std::shared_ptr<LoadedData> loadFolder(const Json& s, const BackgroundTask::Prog
 }
 }  // namespace
 
+struct DataPanel::SampledHistogram {
+    widgets::Histogram histogram;
+    std::atomic<bool> done{false};  // set by the worker: a queued "finished" of an earlier run is ignored
+};
+
 DataPanel::DataPanel(QWidget* parent)
-    : QWidget(parent), task_(new BackgroundTask(this)), imageTask_(new BackgroundTask(this)) {
+    : QWidget(parent),
+      task_(new BackgroundTask(this)),
+      imageTask_(new BackgroundTask(this)),
+      histogramTask_(new BackgroundTask(this)) {
     setAcceptDrops(true);
     kind_ = new QComboBox(this);
     kind_->addItem(tr("Simulated galaxies"), "simulated");
@@ -559,6 +566,14 @@ DataPanel::DataPanel(QWidget* parent)
         pending_.reset();
         emit datasetChanged();
     });
+    connect(histogramTask_, &BackgroundTask::finished, this, [this](const QString&, bool cancelled) {
+        // Shown only if the panel still shows the image and band it was sampled from.
+        if (cancelled || !pendingHistogram_ || !pendingHistogram_->done || histogramImage_ != imageView_->image())
+            return;
+        imageHistogram_->setHistogram(pendingHistogram_->histogram, pendingHistogramLabel_);
+        pendingHistogram_.reset();
+        if (const std::optional<Interval> iv = imageView_->knownInterval()) imageHistogram_->setMarkers(iv->low, iv->high);
+    });
     connect(imageTask_, &BackgroundTask::finished, this, [this](const QString& error, bool cancelled) {
         progress_->setVisible(task_->isRunning());
         cancelButton_->setEnabled(task_->isRunning());
@@ -579,8 +594,10 @@ DataPanel::~DataPanel() {
     // The workers write pending_ / pendingImage_: they must end before those members go.
     task_->cancel();
     imageTask_->cancel();
+    histogramTask_->cancel();
     task_->waitForFinished();
     imageTask_->waitForFinished();
+    histogramTask_->waitForFinished();
 }
 
 Json DataPanel::builtInExampleSource() {
@@ -712,6 +729,7 @@ bool DataPanel::isLoading() const { return task_->isRunning() || imageTask_->isR
 void DataPanel::waitUntilLoaded() {
     task_->waitAndDeliver();
     imageTask_->waitAndDeliver();
+    histogramTask_->waitAndDeliver();
 }
 
 bool DataPanel::hasDataset(QString* why) const {
@@ -1074,10 +1092,14 @@ void DataPanel::updateImageHistogram() {
             // Large images: every k-th pixel, counted on a worker thread (sampling a 4096² FITS
             // takes ~20 ms: on the UI thread it held the UI and delayed the view's first frame).
             const std::size_t step = (n + kMaxValues - 1) / kMaxValues;
-            label += tr(", every %1th pixel").arg(step);
-            QPointer<DataPanel> self(this);
+            histogramTask_->cancel();  // an earlier image's sample, if still running, is not wanted
+            histogramTask_->waitForFinished();
+            pendingHistogramLabel_ = label + tr(", every %1th pixel").arg(step);
+            auto result = std::make_shared<SampledHistogram>();
+            pendingHistogram_ = result;
             std::shared_ptr<const Image> image = imageView_->sharedImage();
-            QThreadPool::globalInstance()->start([self, image, band, n, step, label] {
+            histogramTask_->start(tr("Histogram"), [image, band, n, step, result](const BackgroundTask::Progress&,
+                                                                                 const std::atomic<bool>&) {
                 std::vector<float> values;
                 std::vector<std::uint8_t> blank;
                 values.reserve(n / step + 1);
@@ -1087,19 +1109,10 @@ void DataPanel::updateImageHistogram() {
                     values.push_back(d[i]);
                     if (m) blank.push_back(m[i]);
                 }
-                const widgets::Histogram h = widgets::computeHistogram(values.data(), values.size(), m ? blank.data() : nullptr, 128);
-                QMetaObject::invokeMethod(
-                    QCoreApplication::instance(),
-                    [self, image, band, h, label] {
-                        // Only if the panel still shows that image and band.
-                        if (!self || self->histogramImage_ != image.get() || self->histogramBand_ != band ||
-                            self->imageView_->image() != image.get())
-                            return;
-                        self->imageHistogram_->setHistogram(h, label);
-                        if (const std::optional<Interval> iv = self->imageView_->knownInterval())
-                            self->imageHistogram_->setMarkers(iv->low, iv->high);
-                    },
-                    Qt::QueuedConnection);
+                result->histogram =
+                    widgets::computeHistogram(values.data(), values.size(), m ? blank.data() : nullptr, 128);
+                result->done = true;
+                return QString();
             });
         }
     }

@@ -180,6 +180,11 @@ private:
     int previewSample_ = 0;
     const Image* histogramImage_ = nullptr;  // what the image histogram shows
     int histogramBand_ = -1;
+    // A large image's histogram, sampled on a worker: the result and its label until delivered.
+    struct SampledHistogram;  // data_panel.cpp
+    BackgroundTask* histogramTask_;
+    std::shared_ptr<SampledHistogram> pendingHistogram_;
+    QString pendingHistogramLabel_;
 };
 
 }  // namespace deepfield::app

@@ -10,16 +10,16 @@ namespace deepfield {
 
 namespace {
 
+inline bool isValid(const float* data, const std::uint8_t* blank, std::size_t i) {
+    return !(blank && blank[i]) && std::isfinite(data[i]);
+}
+
 std::vector<float> validValues(const float* data, std::size_t n, const std::uint8_t* blank) {
     std::vector<float> v;
     v.reserve(n);
     for (std::size_t i = 0; i < n; ++i)
-        if (!(blank && blank[i]) && std::isfinite(data[i])) v.push_back(data[i]);
+        if (isValid(data, blank, i)) v.push_back(data[i]);
     return v;
-}
-
-inline bool isValid(const float* data, const std::uint8_t* blank, std::size_t i) {
-    return !(blank && blank[i]) && std::isfinite(data[i]);
 }
 
 // How many values are neither blank nor NaN/infinite (v - v is 0 only for finite v).
